@@ -1,1 +1,47 @@
-Console.WriteLine("x");
+using System.CommandLine;
+using Mesh.Cli;
+using Mesh.Cli.Commands;
+using Mesh.Domain;
+
+// `mesh`: a thin client of the grain interfaces, shaped like flyctl. Every failure is one line on
+// stderr and exit code 1; user mistakes never print a stack trace.
+var root = new RootCommand("mesh: manage apps, IPs, certificates and instances on a Mesh edge network");
+GlobalOptions.AddTo(root);
+root.Subcommands.Add(AppsCommands.Build());
+root.Subcommands.Add(DeployCommand.Build());
+root.Subcommands.Add(IpsCommands.Build());
+root.Subcommands.Add(CertsCommands.Build());
+root.Subcommands.Add(InstancesCommands.Build());
+root.Subcommands.Add(RegionsCommand.Build());
+root.Subcommands.Add(StatusCommand.Build());
+
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    Console.Error.WriteLine($"Error: {parse.Errors[0].Message} (see 'mesh {string.Join(' ', CommandPath(parse))} --help')");
+    return 1;
+}
+try
+{
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (MeshException e)
+{
+    Console.Error.WriteLine($"Error: {e.Message}");
+    return 1;
+}
+catch (Exception e) when (e is TimeoutException or OrleansException or IOException)
+{
+    Console.Error.WriteLine($"Error: the mesh did not answer: {e.Message.Split('\n')[0].Trim()}");
+    return 1;
+}
+
+static IEnumerable<string> CommandPath(ParseResult parse)
+{
+    var names = new List<string>();
+    for (var r = parse.CommandResult; r is not null && r.Command is not RootCommand; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+    {
+        names.Insert(0, r.Command.Name);
+    }
+    return names;
+}

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using Mesh.Cli.Output;
+using Mesh.Domain.Regions;
+using Mesh.Interfaces;
+
+namespace Mesh.Cli.Commands;
+
+/// <summary><c>mesh regions list</c>: the catalogue, and with <c>--rtt</c> the RTT matrix (measured values marked *).</summary>
+internal static class RegionsCommand
+{
+    public static Command Build()
+    {
+        var rtt = new Option<bool>("--rtt") { Description = "Show the round-trip-time matrix (ms; * = measured)" };
+        var list = new Command("list", "List regions").With(rtt).Runs(async (p, c) =>
+        {
+            var infos = await Task.WhenAll(RegionCatalog.All.Select(r => c.Grains.GetGrain<IRegionGrain>(r.Code).GetInfo()));
+            c.Out.Print(infos, r => p.GetValue(rtt) ? Matrix(r) : Plain(r));
+        });
+        return new Command("regions", "Regions of the mesh").With(list);
+    }
+
+    private static string Plain(Mesh.Interfaces.Model.RegionInfo[] regions)
+    {
+        var table = new Table("CODE", "NAME", "LATITUDE", "LONGITUDE");
+        foreach (var r in regions) table.Add(r.Code, r.Name, r.Latitude.ToString("0.00"), r.Longitude.ToString("0.00"));
+        return table.ToString();
+    }
+
+    private static string Matrix(Mesh.Interfaces.Model.RegionInfo[] regions)
+    {
+        var table = new Table(["FROM", .. regions.Select(r => r.Code)]);
+        foreach (var from in regions)
+        {
+            table.Add([from.Code, .. regions.Select(to => to.Code == from.Code ? "-" :
+                from.Rtt.TryGetValue(to.Code, out var v) ? $"{v.Milliseconds:0}{(v.Measured ? "*" : "")}" : "?")]);
+        }
+        return table.ToString();
+    }
+}

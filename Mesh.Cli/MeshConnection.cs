@@ -1,0 +1,83 @@
+using Mesh.Domain;
+using Mesh.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace Mesh.Cli;
+
+/// <summary>
+/// Connects to a mesh as an Orleans client: to a Redis-clustered mesh when given a Redis
+/// connection, else to the embedded silo whose endpoint file sits in the data directory.
+/// </summary>
+internal sealed class MeshConnection(IHost host) : IAsyncDisposable
+{
+    public IClusterClient Client { get; } = host.Services.GetRequiredService<IClusterClient>();
+
+    public static async Task<MeshConnection> OpenAsync(string? redis, string? dataDir, string? clusterId, string? serviceId, CancellationToken cancellationToken)
+    {
+        redis ??= Environment.GetEnvironmentVariable("MESH_REDIS");
+        dataDir ??= Environment.GetEnvironmentVariable("MESH_DATA_DIR")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".mesh");
+        clusterId ??= "mesh";
+        serviceId ??= "mesh";
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        string where;
+        if (!string.IsNullOrEmpty(redis))
+        {
+            var options = ConfigurationOptions.Parse(redis);
+            builder.UseOrleansClient(c =>
+            {
+                c.Configure<ClusterOptions>(o => { o.ClusterId = clusterId; o.ServiceId = serviceId; });
+                c.UseRedisClustering(o => o.ConfigurationOptions = options);
+                Tune(c);
+            });
+            where = $"the mesh clustered in Redis at {redis}";
+        }
+        else
+        {
+            var endpoint = EmbeddedEndpoint.ReadFrom(dataDir)
+                ?? throw new MeshException("no_mesh", $"no mesh is running here (no {EmbeddedEndpoint.FileName} in {dataDir}); start one with ./mesh-up, or pass --redis");
+            builder.UseOrleansClient(c =>
+            {
+                c.UseLocalhostClustering(endpoint.GatewayPort, serviceId, clusterId);
+                Tune(c);
+            });
+            where = $"the embedded mesh at 127.0.0.1:{endpoint.GatewayPort}";
+        }
+
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            host.Dispose();
+            throw new MeshException("unreachable", $"cannot reach {where}: {FirstLine(e.Message)}");
+        }
+        return new MeshConnection(host);
+    }
+
+    private static void Tune(IClientBuilder client) =>
+        // A CLI call should fail within seconds, not wait out Orleans' 30 s default.
+        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(15));
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await host.StopAsync(TimeSpan.FromSeconds(2));
+        }
+        finally
+        {
+            host.Dispose();
+        }
+    }
+}

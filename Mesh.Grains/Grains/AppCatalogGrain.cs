@@ -1,0 +1,55 @@
+using System.Collections.Immutable;
+using Mesh.Domain;
+using Mesh.Interfaces;
+using Mesh.Interfaces.Model;
+
+namespace Mesh.Grains;
+
+internal sealed class AppCatalogGrain(
+    [PersistentState("catalog", MeshStorage.Name)] IPersistentState<AppCatalogState> state) : Grain, IAppCatalogGrain
+{
+    public async Task Add(AppSummary app)
+    {
+        state.State.Apps[app.Name] = app;
+        await state.WriteStateAsync();
+    }
+
+    public async Task Remove(string app)
+    {
+        var removed = state.State.Apps.Remove(app);
+        foreach (var host in state.State.Hostnames.Where(h => h.Value == app).Select(h => h.Key).ToList())
+        {
+            removed |= state.State.Hostnames.Remove(host);
+        }
+        if (removed)
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public Task<ImmutableArray<AppSummary>> List(string? org) => Task.FromResult(
+        state.State.Apps.Values
+            .Where(a => org is null || a.Org == org)
+            .OrderBy(a => a.Name, StringComparer.Ordinal)
+            .ToImmutableArray());
+
+    public async Task ClaimHostname(string hostname, string app)
+    {
+        if (state.State.Hostnames.TryGetValue(hostname, out var holder))
+        {
+            if (holder == app) return;
+            throw new MeshException("hostname_taken", $"hostname {hostname} is already used by another app");
+        }
+        state.State.Hostnames[hostname] = app;
+        await state.WriteStateAsync();
+    }
+
+    public async Task ReleaseHostname(string hostname, string app)
+    {
+        if (state.State.Hostnames.TryGetValue(hostname, out var holder) && holder == app)
+        {
+            state.State.Hostnames.Remove(hostname);
+            await state.WriteStateAsync();
+        }
+    }
+}

@@ -1,0 +1,231 @@
+using System.Collections.Immutable;
+using Mesh.Domain;
+using Mesh.Domain.Apps;
+using Mesh.Domain.Certificates;
+using Mesh.Domain.Config;
+using Mesh.Domain.Ips;
+using Mesh.Domain.Regions;
+using Mesh.Interfaces;
+using Mesh.Interfaces.Model;
+
+namespace Mesh.Grains;
+
+/// <summary>
+/// An app. It owns its config, addresses and certificates and keeps a copy of its instances'
+/// routes; after every change it publishes its part of the route table before answering, so a
+/// caller that sees the call complete knows gateways are being told.
+/// </summary>
+internal sealed class AppGrain(
+    [PersistentState("app", MeshStorage.Name)] IPersistentState<AppState> state,
+    TimeProvider time) : Grain, IAppGrain
+{
+    private string Name => this.GetPrimaryKeyString();
+    private AppState S => state.State;
+    private IRouteTableGrain RouteTable => GrainFactory.GetGrain<IRouteTableGrain>(IRouteTableGrain.Global);
+    private IIpPoolGrain Pool => GrainFactory.GetGrain<IIpPoolGrain>("default");
+    private IAppCatalogGrain Catalog => GrainFactory.GetGrain<IAppCatalogGrain>(IAppCatalogGrain.Global);
+
+    public async Task<AppInfo> Create(string org)
+    {
+        AppNames.Validate(Name);
+        AppNames.Validate(org, "org name");
+        if (S.Exists)
+        {
+            throw new MeshException("app_exists", $"app '{Name}' already exists");
+        }
+        state.State = new AppState { Exists = true, Org = org, CreatedAt = time.GetUtcNow() };
+        await state.WriteStateAsync();
+        await Catalog.Add(new AppSummary(Name, org, S.CreatedAt));
+        await PublishAsync();
+        return Info();
+    }
+
+    public async Task Destroy()
+    {
+        EnsureExists();
+        await Pool.ReleaseAll(Name);
+        await Task.WhenAll(S.Instances.Keys.Select(id => GrainFactory.GetGrain<IInstanceGrain>(id).Deregister()));
+        await Catalog.Remove(Name);
+        await RouteTable.RemoveApp(Name);
+        await state.ClearStateAsync();
+        state.State = new AppState();
+        DeactivateOnIdle();
+    }
+
+    public Task<AppInfo?> GetInfo() => Task.FromResult(S.Exists ? Info() : null);
+
+    public async Task<DeployResult> Deploy(string flyToml)
+    {
+        EnsureExists();
+        var (config, readWarnings) = FlyToml.Load(flyToml);
+        var warnings = readWarnings.ToList();
+        if (!string.IsNullOrEmpty(config.AppName) && config.AppName != Name)
+        {
+            warnings.Add($"app: the file names app '{config.AppName}'; deploying it to '{Name}'");
+        }
+        if (config.PrimaryRegion is { Length: > 0 } primary && RegionCatalog.Find(primary) is null)
+        {
+            warnings.Add($"primary_region: unknown region '{primary}'");
+        }
+
+        var newIps = new List<IpAssignment>();
+        if (!S.IpsProvisioned && S.Ips.Count == 0)
+        {
+            foreach (var kind in IpRules.FirstDeploy(config))
+            {
+                newIps.Add(await Pool.Allocate(Name, kind));
+            }
+        }
+        S.IpsProvisioned |= config.HasPublicService;
+        S.Ips.AddRange(newIps);
+        S.Config = config;
+        S.ConfigText = flyToml;
+        S.Release++;
+        await state.WriteStateAsync();
+        await PublishAsync();
+        return new DeployResult(Name, S.Release, [.. warnings], [.. newIps], config.Services);
+    }
+
+    public Task<string?> GetConfigText() => Task.FromResult(S.Exists ? S.ConfigText : null);
+
+    public Task<ImmutableArray<IpAssignment>> ListIps()
+    {
+        EnsureExists();
+        return Task.FromResult(S.Ips.ToImmutableArray());
+    }
+
+    public async Task<IpAssignment> AllocateIp(IpKind kind)
+    {
+        EnsureExists();
+        if (kind == IpKind.SharedV4 && S.Ips.Any(i => i.Kind == IpKind.V4))
+        {
+            throw new MeshException("ip_conflict", $"app '{Name}' has a dedicated IPv4 address; release it before allocating a shared one");
+        }
+        var ip = await Pool.Allocate(Name, kind);
+        S.Ips.Add(ip);
+        await state.WriteStateAsync();
+        await PublishAsync();
+        return ip;
+    }
+
+    public async Task ReleaseIp(string address)
+    {
+        EnsureExists();
+        var held = S.Ips.FirstOrDefault(i => string.Equals(i.Address, Normalize(address), StringComparison.OrdinalIgnoreCase))
+            ?? throw new MeshException("ip_not_held", $"app '{Name}' does not hold the address {address}");
+        await Pool.Release(Name, held.Address);
+        S.Ips.Remove(held);
+        await state.WriteStateAsync();
+        await PublishAsync();
+    }
+
+    public async Task<CertificateInfo> AddCertificate(string hostname, string? certificatePem, string? keyPem)
+    {
+        EnsureExists();
+        var host = Hostnames.Normalize(hostname);
+        if ((certificatePem is null) != (keyPem is null))
+        {
+            throw new MeshException("certificate_invalid", "give both a certificate and its key, or neither for a self-signed certificate");
+        }
+        var now = time.GetUtcNow();
+        if (certificatePem is null || keyPem is null)
+        {
+            if (host.StartsWith("*.", StringComparison.Ordinal))
+            {
+                throw new MeshException("certificate_invalid", $"a wildcard hostname ({host}) needs a certificate and key; none can be generated for it");
+            }
+            (certificatePem, keyPem) = CertificateFactory.CreateSelfSigned(host, now);
+        }
+        var info = CertificateFactory.Inspect(host, certificatePem, keyPem, now);
+        await Catalog.ClaimHostname(host, Name);
+        S.Certificates[host] = new StoredCertificate(info, certificatePem, keyPem);
+        await state.WriteStateAsync();
+        await PublishAsync();
+        return info;
+    }
+
+    public Task<ImmutableArray<CertificateInfo>> ListCertificates()
+    {
+        EnsureExists();
+        return Task.FromResult(S.Certificates.Values.Select(c => c.Info).OrderBy(c => c.Hostname, StringComparer.Ordinal).ToImmutableArray());
+    }
+
+    public async Task RemoveCertificate(string hostname)
+    {
+        EnsureExists();
+        var host = Hostnames.Normalize(hostname);
+        if (!S.Certificates.Remove(host))
+        {
+            throw new MeshException("certificate_not_found", $"app '{Name}' has no certificate for {host}");
+        }
+        await state.WriteStateAsync();
+        await Catalog.ReleaseHostname(host, Name);
+        await PublishAsync();
+    }
+
+    public async Task<InstanceInfo> AddInstance(InstanceRegistration registration)
+    {
+        EnsureExists();
+        var id = InstanceIds.New();
+        var info = await GrainFactory.GetGrain<IInstanceGrain>(id).Register(Name, S.Org, registration);
+        S.Instances[id] = info.ToRoute();
+        await state.WriteStateAsync();
+        await RouteTable.PublishInstance(info.ToRoute());
+        return info;
+    }
+
+    public async Task<ImmutableArray<InstanceInfo>> ListInstances()
+    {
+        EnsureExists();
+        var infos = await Task.WhenAll(S.Instances.Keys.Select(id => GrainFactory.GetGrain<IInstanceGrain>(id).GetInfo()));
+        return [.. infos.OfType<InstanceInfo>().OrderBy(i => i.Region, StringComparer.Ordinal).ThenBy(i => i.Id, StringComparer.Ordinal)];
+    }
+
+    public async Task OnInstanceChanged(InstanceInfo instance)
+    {
+        if (!S.Exists || !S.Instances.ContainsKey(instance.Id))
+        {
+            return;
+        }
+        S.Instances[instance.Id] = instance.ToRoute();
+        await state.WriteStateAsync();
+        await RouteTable.PublishInstance(instance.ToRoute());
+    }
+
+    public async Task OnInstanceRemoved(string instanceId)
+    {
+        if (!S.Exists || !S.Instances.Remove(instanceId))
+        {
+            return;
+        }
+        await state.WriteStateAsync();
+        await RouteTable.RemoveInstance(Name, instanceId);
+    }
+
+    public Task<AppRouteWithInstances?> GetRoute() =>
+        Task.FromResult(S.Exists ? new AppRouteWithInstances(Route(), [.. S.Instances.Values]) : null);
+
+    private AppRoute Route() => new(
+        Name,
+        S.Org,
+        S.Config.Services,
+        [.. S.Ips],
+        [.. S.Certificates.Values.Select(c => new CertificateRoute(c.Info.Hostname, c.CertificatePem, c.KeyPem))]);
+
+    private Task PublishAsync() => RouteTable.PublishApp(Route());
+
+    private AppInfo Info() => new(Name, S.Org, S.CreatedAt, S.Release, S.Config.PrimaryRegion, S.Config.Services.Length, S.Ips.Count, S.Instances.Count);
+
+    private void EnsureExists()
+    {
+        if (!S.Exists)
+        {
+            throw new MeshException("app_not_found", $"app '{Name}' not found");
+        }
+    }
+
+    private static string Normalize(string address) =>
+        System.Net.IPAddress.TryParse(address, out var ip)
+            ? ip.ToString()
+            : throw new MeshException("invalid_address", $"'{address}' is not an IP address");
+}

@@ -1,0 +1,37 @@
+using System.Collections.Immutable;
+using Mesh.Domain;
+using Mesh.Domain.Regions;
+using Mesh.Interfaces;
+using Mesh.Interfaces.Model;
+
+namespace Mesh.Grains;
+
+/// <summary>A region of the catalogue with its RTT row: measured values where gateways reported them, else estimates.</summary>
+internal sealed class RegionGrain(
+    [PersistentState("region", MeshStorage.Name)] IPersistentState<RegionState> state,
+    TimeProvider time) : Grain, IRegionGrain
+{
+    private RegionDefinition Definition => RegionCatalog.Get(this.GetPrimaryKeyString());
+
+    public Task<RegionInfo> GetInfo()
+    {
+        var self = Definition;
+        var rtt = RegionCatalog.All
+            .Where(r => r.Code != self.Code)
+            .ToImmutableDictionary(
+                r => r.Code,
+                r => state.State.Measured.GetValueOrDefault(r.Code) ?? new RegionRtt(RttEstimator.EstimateMs(self, r), false, null));
+        return Task.FromResult(new RegionInfo(self.Code, self.Name, self.Latitude, self.Longitude, rtt));
+    }
+
+    public async Task ReportRtt(string toRegion, double milliseconds)
+    {
+        var other = RegionCatalog.Get(toRegion);
+        if (milliseconds is < 0 or > 60_000 || double.IsNaN(milliseconds))
+        {
+            throw new MeshException("invalid_rtt", $"RTT {milliseconds} ms to {toRegion} is out of range");
+        }
+        state.State.Measured[other.Code] = new RegionRtt(Math.Round(milliseconds, 2), true, time.GetUtcNow());
+        await state.WriteStateAsync();
+    }
+}

@@ -1,0 +1,18 @@
+using System.Collections.Immutable;
+using Mesh.Interfaces.Model;
+
+namespace Mesh.Interfaces;
+
+/// <summary>The list of apps (key "global") and which app claimed which hostname.</summary>
+[Alias("mesh.IAppCatalogGrain")]
+public interface IAppCatalogGrain : IGrainWithStringKey
+{
+    public const string Global = "global";
+
+    [Alias("Add")] Task Add(AppSummary app);
+    [Alias("Remove")] Task Remove(string app);
+    [Alias("List")] Task<ImmutableArray<AppSummary>> List(string? org);
+    /// <summary>Claims a hostname for an app; fails when another app holds it.</summary>
+    [Alias("ClaimHostname")] Task ClaimHostname(string hostname, string app);
+    [Alias("ReleaseHostname")] Task ReleaseHostname(string hostname, string app);
+}

@@ -1,0 +1,43 @@
+using System.Collections.Immutable;
+using Mesh.Interfaces.Model;
+using Orleans.Concurrency;
+
+namespace Mesh.Interfaces;
+
+/// <summary>An app, keyed by its name: its config, addresses, certificates and instances.</summary>
+[Alias("mesh.IAppGrain")]
+public interface IAppGrain : IGrainWithStringKey
+{
+    [Alias("Create")] Task<AppInfo> Create(string org);
+    [Alias("Destroy")] Task Destroy();
+    /// <summary>The app, or null when there is no such app.</summary>
+    [Alias("GetInfo")] Task<AppInfo?> GetInfo();
+
+    /// <summary>Parses, validates and applies a fly.toml; allocates IPs on the first deploy with a public service.</summary>
+    [Alias("Deploy")] Task<DeployResult> Deploy(string flyToml);
+    [Alias("GetConfigText")] Task<string?> GetConfigText();
+
+    [Alias("ListIps")] Task<ImmutableArray<IpAssignment>> ListIps();
+    [Alias("AllocateIp")] Task<IpAssignment> AllocateIp(IpKind kind);
+    [Alias("ReleaseIp")] Task ReleaseIp(string address);
+
+    /// <summary>Adds a certificate for a hostname: the PEM pair given, or a new self-signed one when both are null.</summary>
+    [Alias("AddCertificate")] Task<CertificateInfo> AddCertificate(string hostname, string? certificatePem, string? keyPem);
+    [Alias("ListCertificates")] Task<ImmutableArray<CertificateInfo>> ListCertificates();
+    [Alias("RemoveCertificate")] Task RemoveCertificate(string hostname);
+
+    [Alias("AddInstance")] Task<InstanceInfo> AddInstance(InstanceRegistration registration);
+    [Alias("ListInstances")] Task<ImmutableArray<InstanceInfo>> ListInstances();
+
+    /// <summary>Called by an instance grain when its state or health changed.</summary>
+    [Alias("OnInstanceChanged")] Task OnInstanceChanged(InstanceInfo instance);
+    /// <summary>Called by an instance grain that was removed.</summary>
+    [Alias("OnInstanceRemoved")] Task OnInstanceRemoved(string instanceId);
+
+    /// <summary>
+    /// The app's part of the route table, with its instances (used to rebuild the table).
+    /// Interleaves so the table can rebuild itself while an app waits on it; it only reads
+    /// state that is consistent between awaits.
+    /// </summary>
+    [AlwaysInterleave, Alias("GetRoute")] Task<AppRouteWithInstances?> GetRoute();
+}

@@ -1,0 +1,19 @@
+using System.Collections.Immutable;
+using Mesh.Interfaces.Model;
+
+namespace Mesh.Interfaces;
+
+/// <summary>
+/// The address pools, keyed by pool name ("default"). One activation serialises every
+/// allocation, so no address is handed to two apps, whichever silo the callers are on.
+/// </summary>
+[Alias("mesh.IIpPoolGrain")]
+public interface IIpPoolGrain : IGrainWithStringKey
+{
+    [Alias("Allocate")] Task<IpAssignment> Allocate(string app, IpKind kind);
+    [Alias("Release")] Task Release(string app, string address);
+    [Alias("ReleaseAll")] Task ReleaseAll(string app);
+    [Alias("Held")] Task<ImmutableArray<IpAssignment>> Held(string app);
+    [Alias("Ledger")] Task<ImmutableArray<IpLedgerEntry>> Ledger(string? app);
+    [Alias("Usage")] Task<IpPoolUsage> Usage();
+}

@@ -1,0 +1,50 @@
+using Mesh.Grains;
+using Mesh.Hosting;
+using Mesh.Silo.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
+using StackExchange.Redis;
+
+namespace Mesh.Silo.Hosting;
+
+/// <summary>Configures an Orleans silo for Mesh: clustering and storage by mode, region in the silo name.</summary>
+public static class MeshSiloBuilder
+{
+    public static void Configure(ISiloBuilder silo, SiloSettings settings, IConfiguration configuration)
+    {
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = settings.ClusterId;
+            o.ServiceId = settings.ServiceId;
+        });
+        silo.Configure<SiloOptions>(o => o.SiloName = SiloNames.For(settings.Region, Environment.MachineName, settings.SiloPort));
+        silo.Services.AddMeshGrainServices(configuration);
+
+        if (settings.Embedded)
+        {
+            silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, null, settings.ServiceId, settings.ClusterId);
+            var stateDirectory = Path.Combine(settings.DataDirectory, "state");
+            silo.Services.AddGrainStorage(MeshStorage.Name, (sp, _) =>
+                new FileGrainStorage(stateDirectory, sp.GetRequiredService<IGrainStorageSerializer>()));
+        }
+        else
+        {
+            var redis = ConfigurationOptions.Parse(settings.Redis!);
+            silo.ConfigureEndpoints(settings.AdvertisedAddress, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+            silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
+            silo.AddRedisGrainStorage(MeshStorage.Name, o => o.ConfigurationOptions = redis);
+            // A silo killed without notice is declared dead after a few missed probes; on a
+            // LAN a 2 s probe timeout is generous and keeps failover within seconds.
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromSeconds(2);
+                o.NumMissedProbesLimit = 2;
+                o.TableRefreshTimeout = TimeSpan.FromSeconds(5);
+            });
+        }
+    }
+}
