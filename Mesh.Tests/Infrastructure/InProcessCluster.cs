@@ -1,0 +1,42 @@
+using Mesh.Domain.Ips;
+using Mesh.Grains;
+using Mesh.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+
+namespace Mesh.Tests.Infrastructure;
+
+/// <summary>
+/// Two silos in this process with in-memory storage: the real grains behind the real
+/// interfaces, for grain semantics. Shared by a test class; tests use their own app names.
+/// </summary>
+public sealed class InProcessCluster : IAsyncLifetime
+{
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IClusterClient Client => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(MeshStorage.Name);
+            silo.Services.AddMeshGrainServices();
+            silo.Services.Configure<IpPoolOptions>(o =>
+            {
+                o.SharedV4 = "127.78.0.1";
+                o.DedicatedV4 = "127.78.1.0/24";
+                o.DedicatedV6 = "fdaa:7465:7374::/64";
+            });
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+    }
+}

@@ -1,0 +1,38 @@
+namespace Mesh.Tests.Infrastructure;
+
+/// <summary>A real Mesh.Silo process, started and awaited until it says it is ready.</summary>
+internal sealed class SiloProcess : IAsyncDisposable
+{
+    private SiloProcess(RunningProcess process, int siloPort, int gatewayPort)
+    {
+        Process = process;
+        SiloPort = siloPort;
+        GatewayPort = gatewayPort;
+    }
+
+    public RunningProcess Process { get; }
+
+    public int SiloPort { get; }
+
+    public int GatewayPort { get; }
+
+    public string ReadyLine { get; private set; } = "";
+
+    public static async Task<SiloProcess> StartAsync(
+        string region, string? redis = null, string? dataDir = null, string? serviceId = null,
+        IDictionary<string, string>? env = null, int? siloPort = null, int? gatewayPort = null)
+    {
+        var sp = siloPort ?? FreePort.Next();
+        var gp = gatewayPort ?? FreePort.Next();
+        var args = new List<string> { Repo.SiloDll, "--region", region, "--silo-port", sp.ToString(), "--gateway-port", gp.ToString() };
+        if (redis is not null) args.AddRange(["--redis", redis]);
+        if (dataDir is not null) args.AddRange(["--data-dir", dataDir]);
+        if (serviceId is not null) args.AddRange(["--service-id", serviceId, "--cluster-id", serviceId]);
+        var process = RunningProcess.Start("dotnet", args, env);
+        var silo = new SiloProcess(process, sp, gp);
+        silo.ReadyLine = await process.WaitForLineAsync("mesh-silo ready", TimeSpan.FromSeconds(60));
+        return silo;
+    }
+
+    public ValueTask DisposeAsync() => Process.DisposeAsync();
+}
