@@ -76,6 +76,14 @@ internal sealed class RunningProcess : IAsyncDisposable
 
     public Task WaitForExitAsync(TimeSpan timeout) => _exited.Task.WaitAsync(timeout);
 
+    /// <summary>SIGTERM, then wait for the process to finish its graceful shutdown.</summary>
+    public async Task TerminateAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited) return;
+        _ = NativeMethods.Kill(_process.Id, NativeMethods.SigTerm);
+        await _exited.Task.WaitAsync(timeout);
+    }
+
     /// <summary>SIGKILL: the process gets no chance to say goodbye to the cluster.</summary>
     public void Kill()
     {

@@ -1,0 +1,31 @@
+namespace Mesh.Tests.Infrastructure;
+
+/// <summary>
+/// Retries a call that may fail transiently while the cluster reacts to a fault (a killed silo
+/// is declared dead after missed probes; until then calls to its grains fail). Polls the
+/// condition itself, with a deadline; the interval only spaces the retries.
+/// </summary>
+internal static class Eventually
+{
+    private static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(250);
+
+    public static async Task<T> Succeeds<T>(Func<Task<T>> call, TimeSpan deadline)
+    {
+        var until = DateTime.UtcNow + deadline;
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception e) when (DateTime.UtcNow < until && IsTransient(e))
+            {
+                await Task.Delay(RetryInterval);
+            }
+        }
+    }
+
+    private static bool IsTransient(Exception e) =>
+        e is OrleansException or TimeoutException or SiloUnavailableException or System.Net.Sockets.SocketException
+        || (e.InnerException is not null && IsTransient(e.InnerException));
+}
