@@ -18,7 +18,10 @@ root.Subcommands.Add(StatusCommand.Build());
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
 {
-    Console.Error.WriteLine($"Error: {parse.Errors[0].Message} (see 'mesh {string.Join(' ', CommandPath(parse))} --help')");
+    // "Unrecognized command" says more than "Required command was not provided" for `mesh typo`.
+    var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
+    var help = string.Join(' ', ["mesh", .. CommandPath(parse), "--help"]);
+    Console.Error.WriteLine($"Error: {error.Message} (see '{help}')");
     return 1;
 }
 try

@@ -28,6 +28,7 @@ catch (FormatException e)
 // Orleans is chatty at Information; keep its warnings and our own messages.
 builder.Logging.AddFilter("Orleans", LogLevel.Warning);
 builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+builder.Logging.AddFilter("Polly", LogLevel.Warning);
 builder.UseOrleans(silo => MeshSiloBuilder.Configure(silo, settings, builder.Configuration));
 if (settings.Sample)
 {

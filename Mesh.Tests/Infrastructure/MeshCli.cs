@@ -3,11 +3,11 @@ using System.Diagnostics;
 namespace Mesh.Tests.Infrastructure;
 
 /// <summary>Runs the real `mesh` binary, as a user would, and captures what it prints.</summary>
-internal sealed class Cli(IDictionary<string, string> env)
+internal sealed class MeshCli(IDictionary<string, string> env)
 {
-    public static Cli ForDataDir(string dataDir) => new(new Dictionary<string, string> { ["MESH_DATA_DIR"] = dataDir, ["MESH_REDIS"] = "" });
+    public static MeshCli ForDataDir(string dataDir) => new(new Dictionary<string, string> { ["MESH_DATA_DIR"] = dataDir, ["MESH_REDIS"] = "" });
 
-    public static Cli ForRedis(string redis, string serviceId) =>
+    public static MeshCli ForRedis(string redis, string serviceId) =>
         new(new Dictionary<string, string> { ["MESH_REDIS"] = redis }) { Extra = ["--service-id", serviceId, "--cluster-id", serviceId] };
 
     private string[] Extra { get; init; } = [];
