@@ -1,0 +1,1 @@
+Console.WriteLine("mesh-gateway: not yet");
