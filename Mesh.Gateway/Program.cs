@@ -1,1 +1,88 @@
-Console.WriteLine("mesh-gateway: not yet");
+using System.Net;
+using Mesh.Gateway.Connections;
+using Mesh.Gateway.Hosting;
+using Mesh.Gateway.Listeners;
+using Mesh.Gateway.Routing;
+using Mesh.Gateway.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+builder.Configuration.AddCommandLine(args, GatewayCluster.Switches);
+builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+builder.Logging.AddFilter("Polly", LogLevel.Warning);
+
+builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));
+// Serve from the last good table while the cluster is unreachable: Kestrel must not wait
+// for the Orleans client to connect (spike G9).
+builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
+GatewayCluster.Configure(builder);
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<GatewayState>();
+builder.Services.AddSingleton<TableFactory>();
+builder.Services.AddSingleton<GatewayMetrics>();
+builder.Services.AddSingleton<GatewayTransport>();
+builder.Services.AddSingleton<IConnectionListenerFactory>(sp => sp.GetRequiredService<GatewayTransport>());
+builder.Services.AddSingleton<CertificateCache>();
+builder.Services.AddSingleton<TlsOptionsSelector>();
+builder.Services.AddSingleton<AppConnectionLimiter>();
+builder.Services.AddSingleton<UpstreamConnector>();
+builder.Services.AddSingleton<ListenerManager>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<ListenerManager>());
+builder.Services.AddHostedService<RouteTableSync>();
+builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(GatewayMetrics.MeterName).AddPrometheusExporter());
+
+var adminPort = builder.Configuration.GetValue<int?>($"{GatewayOptions.Section}:AdminPort") ?? new GatewayOptions().AdminPort;
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    var tls = kestrel.ApplicationServices.GetRequiredService<TlsOptionsSelector>();
+    kestrel.Listen(new PipelineEndPoint(ListenerKind.Tcp), lo => lo.UseConnectionHandler<ProxyConnectionHandler>());
+    kestrel.Listen(new PipelineEndPoint(ListenerKind.Tls), lo =>
+    {
+        lo.Use(TlsFailureCounter.Middleware(kestrel.ApplicationServices.GetRequiredService<GatewayMetrics>()));
+        lo.UseHttps(tls.CallbackOptions);
+        lo.UseConnectionHandler<ProxyConnectionHandler>();
+    });
+    kestrel.Listen(new PipelineEndPoint(ListenerKind.PgTls), lo =>
+    {
+        lo.Use(TlsFailureCounter.Middleware(kestrel.ApplicationServices.GetRequiredService<GatewayMetrics>()));
+        lo.UseConnectionHandler<ProxyConnectionHandler>();
+    });
+    // The admin endpoint: health, status and metrics, on loopback only.
+    kestrel.Listen(IPAddress.Loopback, adminPort);
+});
+
+var app = builder.Build();
+var state = app.Services.GetRequiredService<GatewayState>();
+var options = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+app.MapGet("/healthz", () => state.IsReady ? Results.Text("ready\n") : Results.Text("loading route table\n", statusCode: 503));
+app.MapGet("/status", () => new
+{
+    region = options.Region,
+    node = options.NodeId,
+    ready = state.IsReady,
+    tableVersion = state.Table.Version,
+    stalenessSeconds = state.Staleness?.TotalSeconds,
+    listeners = app.Services.GetRequiredService<ListenerManager>().Bound.Select(l => l.ToString()).Order(),
+    activeConnections = app.Services.GetRequiredService<GatewayMetrics>().Active,
+    counters = app.Services.GetRequiredService<GatewayMetrics>().Totals(),
+});
+app.MapPrometheusScrapingEndpoint("/metrics");
+
+await app.StartAsync();
+var admin = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => a.Contains("127.0.0.1"));
+await state.Ready;
+// Tests and scripts wait for this line.
+Console.WriteLine($"mesh-gateway ready region={options.Region} admin={admin} table={state.Table.Version} listeners={state.Table.Listeners.Count}");
+await app.WaitForShutdownAsync();

@@ -26,6 +26,21 @@ internal sealed class ClusterClientHost(IHost host) : IAsyncDisposable
         return new ClusterClientHost(host);
     }
 
+    /// <summary>A client of an embedded silo (localhost clustering on its gateway port).</summary>
+    public static async Task<ClusterClientHost> ConnectEmbeddedAsync(int gatewayPort)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.UseOrleansClient(c =>
+        {
+            c.UseLocalhostClustering(gatewayPort, "mesh", "mesh");
+            c.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return new ClusterClientHost(host);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await host.StopAsync(TimeSpan.FromSeconds(5));

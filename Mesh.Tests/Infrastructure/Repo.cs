@@ -15,6 +15,8 @@ internal static class Repo
 
     public static string CliDll => Built("Mesh.Cli", "mesh.dll");
 
+    public static string GatewayDll => Built("Mesh.Gateway", "Mesh.Gateway.dll");
+
     private static string Built(string project, string dll)
     {
         var path = Path.Combine(Root, project, "bin", Configuration, "net10.0", dll);

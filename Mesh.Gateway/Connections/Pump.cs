@@ -1,0 +1,99 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+
+namespace Mesh.Gateway.Connections;
+
+/// <summary>
+/// Copies bytes both ways between the client's pipe and the instance's socket (DESIGN §4 step
+/// 6). Client → instance sends straight from the pipe's buffers; instance → client receives
+/// straight into the pipe's memory, and the flush is the backpressure. A half-close is passed
+/// on (client EOF → shutdown of the instance socket's send side, instance EOF → completing the
+/// client's output) and each direction finishes on its own. An idle timeout, when set, ends both.
+/// </summary>
+public static class Pump
+{
+    /// <summary>Bytes moved so far each way; kept outside the copy loops so a reset loses no count.</summary>
+    public sealed class Counts
+    {
+        public long Upstream;
+        public long Downstream;
+    }
+
+    public static async Task RunAsync(IDuplexPipe client, Socket instance, TimeSpan idleTimeout, Counts counts, CancellationToken aborted)
+    {
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        var activity = new Action(() =>
+        {
+            if (idleTimeout > TimeSpan.Zero) idle.CancelAfter(idleTimeout);
+        });
+        activity();
+        var up = ClientToInstance(client.Input, instance, activity, counts, idle.Token);
+        var down = InstanceToClient(instance, client.Output, activity, counts, idle.Token);
+        // If one direction fails (reset, idle), the other has nothing to wait for.
+        var first = await Task.WhenAny(up, down);
+        if (first.IsFaulted || first.IsCanceled) await idle.CancelAsync();
+        try { await up; } catch (Exception e) when (IsEnd(e)) { }
+        try { await down; } catch (Exception e) when (IsEnd(e)) { }
+        if (idle.IsCancellationRequested && !aborted.IsCancellationRequested && idleTimeout > TimeSpan.Zero)
+        {
+            throw new TimeoutException("idle timeout");
+        }
+    }
+
+    private static async Task ClientToInstance(PipeReader input, Socket instance, Action activity, Counts counts, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                var result = await input.ReadAsync(cancellationToken);
+                var buffer = result.Buffer;
+                foreach (var segment in buffer)
+                {
+                    await instance.SendAsync(segment, SocketFlags.None, cancellationToken);
+                    counts.Upstream += segment.Length;
+                }
+                input.AdvanceTo(buffer.End);
+                if (!buffer.IsEmpty) activity();
+                if (result.IsCompleted || result.IsCanceled) break;
+            }
+            instance.Shutdown(SocketShutdown.Send);
+        }
+        finally
+        {
+            await input.CompleteAsync();
+        }
+    }
+
+    private static async Task InstanceToClient(Socket instance, PipeWriter output, Action activity, Counts counts, CancellationToken cancellationToken)
+    {
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                var memory = output.GetMemory(8192);
+                var read = await instance.ReceiveAsync(memory, SocketFlags.None, cancellationToken);
+                if (read == 0) break;
+                output.Advance(read);
+                counts.Downstream += read;
+                activity();
+                var flush = await output.FlushAsync(cancellationToken);
+                if (flush.IsCompleted || flush.IsCanceled) break;
+            }
+        }
+        catch (Exception e)
+        {
+            error = e;
+            throw;
+        }
+        finally
+        {
+            await output.CompleteAsync(error is SocketException ? error : null);
+        }
+    }
+
+    private static bool IsEnd(Exception e) =>
+        e is OperationCanceledException or SocketException or IOException or ObjectDisposedException or InvalidOperationException;
+}

@@ -1,0 +1,7 @@
+namespace Mesh.Gateway.Hosting;
+
+public enum BindMode
+{
+    PerAddress,
+    Wildcard,
+}

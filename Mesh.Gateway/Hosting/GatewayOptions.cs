@@ -1,0 +1,47 @@
+namespace Mesh.Gateway.Hosting;
+
+/// <summary>How a gateway runs (config section <c>Mesh:Gateway</c>, or <c>--region</c>, <c>--bind-mode</c> … flags).</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Mesh:Gateway";
+
+    /// <summary>The region this gateway serves; instances here are preferred.</summary>
+    public string Region { get; set; } = "ams";
+
+    /// <summary>A name for this node in logs and metrics (default: host name).</summary>
+    public string NodeId { get; set; } = Environment.MachineName;
+
+    /// <summary>
+    /// <c>PerAddress</c> binds every allocated address and port (tests, the quick start: pools in
+    /// 127/8). <c>Wildcard</c> binds each port once on the any-address and routes by the address
+    /// the client dialled, as an anycast edge with AnyIP routes does.
+    /// </summary>
+    public BindMode BindMode { get; set; } = BindMode.PerAddress;
+
+    /// <summary>Loopback port of the admin endpoint: /healthz, /status, /metrics (0 = any free port).</summary>
+    public int AdminPort { get; set; } = 9091;
+
+    /// <summary>Timeout for connecting to an instance before trying the next one.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Timeout for handshakes: TLS, the Postgres SSLRequest, a PROXY header.</summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A proxied connection with no bytes either way for this long is closed (0 = never).</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Connections one app may hold open on this gateway (the mirrored platform uses 2048).</summary>
+    public int MaxConnectionsPerApp { get; set; } = 2048;
+
+    /// <summary>How long an instance that refused or timed out a connect is skipped (passive health).</summary>
+    public TimeSpan EjectionTime { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a connection may wait when every candidate is at its hard limit.</summary>
+    public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How many connections may wait at once per app when every candidate is at its hard limit.</summary>
+    public int QueueLimit { get; set; } = 256;
+
+    /// <summary>How often the gateway renews its route-table subscription (observers are not durable).</summary>
+    public TimeSpan ResubscribeInterval { get; set; } = TimeSpan.FromSeconds(60);
+}

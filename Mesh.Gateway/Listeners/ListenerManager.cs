@@ -1,0 +1,209 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Mesh.Gateway.Routing;
+using Mesh.Gateway.Telemetry;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Mesh.Gateway.Listeners;
+
+/// <summary>
+/// Opens and closes the gateway's sockets so that they follow the table: every address and port
+/// the table lists is listened on within moments of the change, and a released address stops
+/// answering (its sockets close and its open connections are aborted). Accepted sockets become
+/// Kestrel connections handed to the pipeline their port's handlers ask for.
+/// </summary>
+internal sealed partial class ListenerManager(
+    GatewayState state,
+    GatewayTransport transport,
+    GatewayMetrics metrics,
+    ILoggerFactory loggerFactory,
+    ILogger<ListenerManager> logger) : IHostedService, IAsyncDisposable
+{
+    public const string ListenerItem = "mesh.listener";
+
+    private readonly Dictionary<ListenerKey, BoundListener> _bound = [];
+    private readonly HashSet<ListenerKey> _failedBinds = [];
+    private readonly Lock _lock = new();
+    // One factory for the process: it owns the memory pools of every connection (notes §3).
+    private readonly SocketConnectionContextFactory _factory = new(new SocketConnectionFactoryOptions(), loggerFactory.CreateLogger<SocketConnectionContextFactory>());
+    private readonly CancellationTokenSource _stopping = new();
+
+    public IReadOnlyCollection<ListenerKey> Bound
+    {
+        get { lock (_lock) return [.. _bound.Keys]; }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        state.TableChanged += Reconcile;
+        Reconcile(state.Table);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        state.TableChanged -= Reconcile;
+        await _stopping.CancelAsync();
+        List<BoundListener> all;
+        lock (_lock)
+        {
+            all = [.. _bound.Values];
+            _bound.Clear();
+        }
+        foreach (var listener in all) listener.Close(abortConnections: false);
+    }
+
+    private void Reconcile(GatewayTable table)
+    {
+        lock (_lock)
+        {
+            foreach (var key in _bound.Keys.Where(k => !table.Listeners.Contains(k)).ToList())
+            {
+                _bound.Remove(key, out var gone);
+                gone!.Close(abortConnections: true);
+                LogUnbound(key.ToString());
+            }
+            foreach (var key in table.Listeners.Where(k => !_bound.ContainsKey(k)))
+            {
+                if (TryBind(key) is { } listener)
+                {
+                    _bound[key] = listener;
+                    _failedBinds.Remove(key);
+                }
+            }
+            // In wildcard mode one socket serves many addresses: drop connections to addresses
+            // that the table no longer routes (a released IP stops answering at once).
+            foreach (var listener in _bound.Values)
+            {
+                listener.AbortWhere(c => c.LocalEndPoint is IPEndPoint local && table.KindAt(local.Address, local.Port) is null);
+            }
+        }
+    }
+
+    private BoundListener? TryBind(ListenerKey key)
+    {
+        var socket = new Socket(key.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (key.Address.AddressFamily == AddressFamily.InterNetworkV6)
+            {
+                // Wildcard IPv6 serves IPv6 only (IPv4 has its own wildcard); a specific IPv6 that is
+                // covered only by an AnyIP local route needs IPV6_FREEBIND (notes G9).
+                socket.DualMode = false;
+                socket.SetRawSocketOption(41 /* IPPROTO_IPV6 */, 78 /* IPV6_FREEBIND */, BitConverter.GetBytes(1));
+            }
+            socket.Bind(new IPEndPoint(key.Address, key.Port));
+            // Backlog: the kernel queue that absorbs accept bursts while the loop catches up.
+            socket.Listen(1024);
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            if (_failedBinds.Add(key))
+            {
+                metrics.Error(ErrorReasons.Bind);
+                LogBindFailed(key.ToString(), e.SocketErrorCode.ToString());
+            }
+            return null;
+        }
+        var listener = new BoundListener(key, socket);
+        listener.AcceptLoop = Task.Run(() => AcceptLoopAsync(listener));
+        LogBound(key.ToString());
+        return listener;
+    }
+
+    private async Task AcceptLoopAsync(BoundListener listener)
+    {
+        while (!listener.Closed.IsCancellationRequested)
+        {
+            Socket accepted;
+            try
+            {
+                accepted = await listener.Socket.AcceptAsync(listener.Closed.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                if (listener.Closed.IsCancellationRequested) return;
+                continue;
+            }
+            accepted.NoDelay = true;
+            var connection = _factory.Create(accepted);
+            var local = (IPEndPoint)connection.LocalEndPoint!;
+            var kind = state.Table.KindAt(local.Address, local.Port);
+            if (kind is null)
+            {
+                metrics.Error(ErrorReasons.Of(RouteFailure.NoRoute));
+                connection.Abort();
+                await connection.DisposeAsync();
+                continue;
+            }
+            connection.Items[ListenerItem] = listener.Key;
+            listener.Track(connection);
+            metrics.Accepted(kind.Value);
+            connection.ConnectionClosed.Register(metrics.Closed);
+            try
+            {
+                await transport.Dispatch(kind.Value, connection, _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                connection.Abort();
+                return;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None);
+        _factory.Dispose();
+        _stopping.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening on {Endpoint}")]
+    private partial void LogBound(string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped listening on {Endpoint}")]
+    private partial void LogUnbound(string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot listen on {Endpoint}: {Error}; retrying on the next table change")]
+    private partial void LogBindFailed(string endpoint, string error);
+
+    private sealed class BoundListener(ListenerKey key, Socket socket)
+    {
+        private readonly ConcurrentDictionary<string, ConnectionContext> _live = new(StringComparer.Ordinal);
+
+        public ListenerKey Key { get; } = key;
+
+        public Socket Socket { get; } = socket;
+
+        public CancellationTokenSource Closed { get; } = new();
+
+        public Task? AcceptLoop { get; set; }
+
+        public void Track(ConnectionContext connection)
+        {
+            _live[connection.ConnectionId] = connection;
+            connection.ConnectionClosed.Register(() => _live.TryRemove(connection.ConnectionId, out _));
+        }
+
+        public void AbortWhere(Func<ConnectionContext, bool> predicate)
+        {
+            foreach (var connection in _live.Values)
+            {
+                if (predicate(connection)) connection.Abort(new ConnectionAbortedException("address released"));
+            }
+        }
+
+        public void Close(bool abortConnections)
+        {
+            Closed.Cancel();
+            Socket.Dispose();
+            if (abortConnections) AbortWhere(_ => true);
+        }
+    }
+}

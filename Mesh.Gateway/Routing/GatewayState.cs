@@ -1,0 +1,49 @@
+using System.Collections.Frozen;
+using Mesh.Interfaces.Model;
+
+namespace Mesh.Gateway.Routing;
+
+/// <summary>
+/// The gateway's current view: the table (one volatile reference, swapped whole), region RTTs,
+/// and when the control plane last answered. Shared by the sync loop (writer) and the data path.
+/// </summary>
+public sealed class GatewayState(TimeProvider time)
+{
+    private volatile GatewayTable _table = GatewayTable.Empty;
+    private volatile FrozenDictionary<string, double> _rtt = FrozenDictionary<string, double>.Empty;
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _lastSyncTicks;
+
+    public GatewayTable Table => _table;
+
+    public LoadBoard Loads { get; } = new();
+
+    /// <summary>Completes when the first table has been loaded.</summary>
+    public Task Ready => _ready.Task;
+
+    public bool IsReady => _ready.Task.IsCompleted;
+
+    /// <summary>Raised after each table swap (the listener manager follows it).</summary>
+    public event Action<GatewayTable>? TableChanged;
+
+    public DateTimeOffset? LastSync => Interlocked.Read(ref _lastSyncTicks) is var t and > 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null;
+
+    /// <summary>How long since the control plane last confirmed this table.</summary>
+    public TimeSpan? Staleness => LastSync is { } last ? time.GetUtcNow() - last : null;
+
+    public void Publish(GatewayTable table)
+    {
+        _table = table;
+        Loads.Prune(table.Index.InstancesByApp.Values.SelectMany(v => v).Select(i => i.Id).ToHashSet(StringComparer.Ordinal));
+        TableChanged?.Invoke(table);
+        _ready.TrySetResult();
+    }
+
+    public void MarkSynced() => Interlocked.Exchange(ref _lastSyncTicks, time.GetUtcNow().UtcTicks);
+
+    public void SetRtt(IReadOnlyDictionary<string, RegionRtt> rtt) =>
+        _rtt = rtt.ToFrozenDictionary(p => p.Key, p => p.Value.Milliseconds);
+
+    /// <summary>RTT from this gateway's region; unknown regions sort last.</summary>
+    public double RttTo(string region) => _rtt.TryGetValue(region, out var ms) ? ms : double.MaxValue;
+}

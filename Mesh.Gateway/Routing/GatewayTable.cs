@@ -1,0 +1,165 @@
+using System.Collections.Frozen;
+using System.Net;
+using Mesh.Domain.Routing;
+using Mesh.Interfaces.Model;
+
+namespace Mesh.Gateway.Routing;
+
+/// <summary>
+/// Everything the data path looks up, built once per route-table version and swapped atomically:
+/// routes by (dialled address, port), by (hostname, port) for the shared addresses, the
+/// listeners wanted, and each app's instances. Readers take one reference and never lock.
+/// </summary>
+public sealed class GatewayTable
+{
+    public static GatewayTable Empty { get; } = Build(RouteTableReplica.Empty, false);
+
+    private readonly FrozenDictionary<(IPAddress, int), PortRoute> _dedicated;
+    private readonly FrozenDictionary<(string, int), PortRoute> _byHostname;
+    private readonly FrozenSet<IPAddress> _shared;
+    private readonly FrozenDictionary<int, ListenerKind> _sharedKinds;
+
+    private GatewayTable(
+        long version,
+        RouteIndex index,
+        FrozenDictionary<(IPAddress, int), PortRoute> dedicated,
+        FrozenDictionary<(string, int), PortRoute> byHostname,
+        FrozenSet<IPAddress> shared,
+        FrozenDictionary<int, ListenerKind> sharedKinds,
+        FrozenSet<ListenerKey> listeners)
+    {
+        _sharedKinds = sharedKinds;
+        Version = version;
+        Index = index;
+        _dedicated = dedicated;
+        _byHostname = byHostname;
+        _shared = shared;
+        Listeners = listeners;
+    }
+
+    public long Version { get; }
+
+    public RouteIndex Index { get; }
+
+    /// <summary>The sockets the gateway should have open.</summary>
+    public FrozenSet<ListenerKey> Listeners { get; }
+
+    public static GatewayTable Build(RouteTableReplica table, bool wildcard)
+    {
+        var index = RouteIndex.Build(table);
+        var dedicated = new Dictionary<(IPAddress, int), PortRoute>();
+        var byHostname = new Dictionary<(string, int), PortRoute>();
+        var shared = new HashSet<IPAddress>();
+        var sharedKinds = new Dictionary<int, ListenerKind>();
+        var listeners = new HashSet<ListenerKey>();
+        foreach (var app in table.Apps.Values.OrderBy(a => a.App, StringComparer.Ordinal))
+        {
+            var routes = PortRoutes(app).ToList();
+            foreach (var ip in app.Ips)
+            {
+                var address = IPAddress.Parse(ip.Address);
+                if (ip.Kind == IpKind.SharedV4) shared.Add(address);
+                foreach (var (port, route) in routes)
+                {
+                    // Shared addresses route by SNI; the first app on a port decides its pipeline.
+                    if (ip.Kind == IpKind.SharedV4) sharedKinds.TryAdd(port, route.Kind);
+                    else dedicated.TryAdd((address, port), route);
+                    listeners.Add(new ListenerKey(wildcard ? AnyFor(address) : address, port));
+                }
+            }
+            foreach (var cert in app.Certificates)
+            {
+                foreach (var (port, route) in routes)
+                {
+                    byHostname.TryAdd((cert.Hostname, port), route);
+                }
+            }
+        }
+        return new GatewayTable(
+            table.Version,
+            index,
+            dedicated.ToFrozenDictionary(),
+            byHostname.ToFrozenDictionary(new HostPortComparer()),
+            shared.ToFrozenSet(),
+            sharedKinds.ToFrozenDictionary(),
+            listeners.ToFrozenSet());
+    }
+
+    /// <summary>The route for a connection to <paramref name="local"/>:<paramref name="port"/>; on a shared address, chosen by the server name.</summary>
+    public PortRoute? Resolve(IPAddress local, int port, string? serverName, out RouteFailure failure)
+    {
+        local = Normalize(local);
+        if (_dedicated.TryGetValue((local, port), out var route))
+        {
+            failure = RouteFailure.None;
+            return route;
+        }
+        if (_shared.Contains(local))
+        {
+            if (serverName is not null && ByHostname(serverName, port) is { } named)
+            {
+                failure = RouteFailure.None;
+                return named;
+            }
+            failure = RouteFailure.UnknownServerName;
+            return null;
+        }
+        failure = RouteFailure.NoRoute;
+        return null;
+    }
+
+    /// <summary>Whether connections to this address and port need a server name to be routed.</summary>
+    public bool IsShared(IPAddress local) => _shared.Contains(Normalize(local));
+
+    /// <summary>The kind of listener pipeline an address and port need; on shared addresses, the kind its apps agree on.</summary>
+    public ListenerKind? KindAt(IPAddress local, int port)
+    {
+        local = Normalize(local);
+        if (_dedicated.TryGetValue((local, port), out var route)) return route.Kind;
+        return _shared.Contains(local) && _sharedKinds.TryGetValue(port, out var kind) ? kind : null;
+    }
+
+    public PortRoute? ByHostname(string hostname, int port)
+    {
+        if (_byHostname.TryGetValue((hostname, port), out var route)) return route;
+        // A wildcard certificate covers one label (RFC 6125 §6.4.3).
+        var dot = hostname.IndexOf('.');
+        return dot > 0 && _byHostname.TryGetValue(("*" + hostname[dot..], port), out route) ? route : null;
+    }
+
+    public InstanceRoute[] InstancesOf(string app) => Index.InstancesByApp.GetValueOrDefault(app) ?? [];
+
+    public static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
+    private static IPAddress AnyFor(IPAddress address) =>
+        address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any;
+
+    /// <summary>Every public TCP port of the app with its route; a range yields each port in it.</summary>
+    private static IEnumerable<(int Port, PortRoute Route)> PortRoutes(AppRoute app)
+    {
+        var seen = new HashSet<int>();
+        foreach (var service in app.Services.Where(s => s.Protocol == "tcp"))
+        {
+            foreach (var port in service.Ports)
+            {
+                var route = new PortRoute(app, service, port, ListenerKinds.Of(port));
+                var first = Math.Max(1, port.FirstPort);
+                var last = Math.Min(65535, port.LastPort);
+                // A range wider than this is a config mistake we do not turn into thousands of sockets.
+                if (last - first > 1024) last = first + 1024;
+                for (var p = first; p <= last; p++)
+                {
+                    // The first declaration of a port wins (the validator warned about duplicates).
+                    if (seen.Add(p)) yield return (p, route);
+                }
+            }
+        }
+    }
+
+    private sealed class HostPortComparer : IEqualityComparer<(string, int)>
+    {
+        public bool Equals((string, int) x, (string, int) y) => x.Item2 == y.Item2 && string.Equals(x.Item1, y.Item1, StringComparison.OrdinalIgnoreCase);
+
+        public int GetHashCode((string, int) obj) => HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Item1), obj.Item2);
+    }
+}

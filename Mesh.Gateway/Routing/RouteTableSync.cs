@@ -1,0 +1,136 @@
+using System.Threading.Channels;
+using Mesh.Domain.Routing;
+using Mesh.Gateway.Hosting;
+using Mesh.Interfaces;
+using Mesh.Interfaces.Model;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Mesh.Gateway.Routing;
+
+/// <summary>
+/// Keeps the gateway's table in step with the route-table grain (DESIGN §3): a full snapshot
+/// first, then one-way pushed deltas; a version gap triggers a catch-up (deltas or a snapshot);
+/// the subscription is renewed on a timer (observers die with a silo) and after any failure.
+/// While the cluster is unreachable the last good table keeps serving.
+/// </summary>
+internal sealed partial class RouteTableSync(
+    IClusterClient client,
+    GatewayState state,
+    IOptions<GatewayOptions> options,
+    TableFactory factory,
+    ILogger<RouteTableSync> logger) : BackgroundService, IRouteTableObserver
+{
+    private readonly Channel<RouteDelta> _pushes = Channel.CreateUnbounded<RouteDelta>(new UnboundedChannelOptions { SingleReader = true });
+    // The runtime holds observers weakly: this field keeps the reference alive (spike G5).
+    private IRouteTableObserver? _reference;
+    private RouteTableReplica _replica = RouteTableReplica.Empty;
+    private int _failures;
+
+    public Task OnRouteChanged(RouteDelta delta)
+    {
+        _pushes.Writer.TryWrite(delta);
+        return Task.CompletedTask;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await SyncAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                if (_failures++ == 0)
+                {
+                    LogUnreachable(e.GetType().Name, e.Message.Split('\n')[0], _replica.Version);
+                }
+                // Back off up to 5 s; the table in hand keeps serving meanwhile.
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 250 * _failures)), stoppingToken);
+                continue;
+            }
+        }
+    }
+
+    private async Task SyncAsync(CancellationToken stoppingToken)
+    {
+        var routes = client.GetGrain<IRouteTableGrain>(IRouteTableGrain.Global);
+        _reference ??= client.CreateObjectReference<IRouteTableObserver>(this);
+        await routes.Subscribe(_reference);
+        // Subscribe before reading, so a change between the two arrives as a push we can order.
+        await CatchUpAsync(routes);
+        await RefreshRttAsync();
+        LogSynced(_replica.Version, _replica.Apps.Count, _replica.Instances.Count);
+        _failures = 0;
+
+        using var renew = new PeriodicTimer(options.Value.ResubscribeInterval);
+        var tick = renew.WaitForNextTickAsync(stoppingToken).AsTask();
+        while (true)
+        {
+            var push = _pushes.Reader.WaitToReadAsync(stoppingToken).AsTask();
+            if (await Task.WhenAny(push, tick) == tick)
+            {
+                await tick;
+                await routes.Subscribe(_reference);
+                await CatchUpAsync(routes);
+                await RefreshRttAsync();
+                tick = renew.WaitForNextTickAsync(stoppingToken).AsTask();
+                continue;
+            }
+            await push;
+            var changed = false;
+            while (_pushes.Reader.TryRead(out var delta))
+            {
+                var next = _replica.Apply(delta);
+                if (next is null)
+                {
+                    LogGap(_replica.Version, delta.Version);
+                    await CatchUpAsync(routes);
+                    changed = false;
+                    break;
+                }
+                changed |= !ReferenceEquals(next, _replica);
+                _replica = next;
+            }
+            if (changed) Publish();
+            state.MarkSynced();
+        }
+    }
+
+    private async Task CatchUpAsync(IRouteTableGrain routes)
+    {
+        var changes = _replica.Version == 0
+            ? new RouteChanges(0, [], await routes.GetSnapshot())
+            : await routes.GetChangesSince(_replica.Version);
+        var next = _replica.Apply(changes) ?? RouteTableReplica.FromSnapshot(await routes.GetSnapshot());
+        var changed = !ReferenceEquals(next, _replica) || !state.IsReady;
+        _replica = next;
+        // Pushes already applied by the catch-up are skipped by version.
+        if (changed) Publish();
+        state.MarkSynced();
+    }
+
+    private async Task RefreshRttAsync()
+    {
+        var info = await client.GetGrain<IRegionGrain>(options.Value.Region).GetInfo();
+        state.SetRtt(info.Rtt);
+    }
+
+    private void Publish() => state.Publish(factory.Build(_replica));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Route table in sync at version {Version}: {Apps} apps, {Instances} instances")]
+    private partial void LogSynced(long version, int apps, int instances);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Route table push gap: have {Have}, got {Got}; catching up")]
+    private partial void LogGap(long have, long got);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Control plane unreachable ({Kind}: {Message}); serving table version {Version} until it answers")]
+    private partial void LogUnreachable(string kind, string message, long version);
+}

@@ -1,0 +1,73 @@
+using System.Diagnostics.Metrics;
+using Mesh.Gateway.Routing;
+
+namespace Mesh.Gateway.Telemetry;
+
+/// <summary>
+/// The gateway's counters (meter <c>Mesh.Gateway</c>, exported in Prometheus format on the admin
+/// port). Every failure kind has one; tests assert them.
+/// </summary>
+public sealed class GatewayMetrics : IDisposable
+{
+    public const string MeterName = "Mesh.Gateway";
+
+    private readonly Meter _meter = new(MeterName);
+    private readonly Counter<long> _accepted;
+    private readonly Counter<long> _proxied;
+    private readonly Counter<long> _failed;
+    private readonly Counter<long> _bytesIn;
+    private readonly Counter<long> _bytesOut;
+    private readonly Histogram<double> _connectMs;
+    private long _active;
+    // Mirrors of the counters the admin /status page and tests read without a metrics pipeline.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _totals = new(StringComparer.Ordinal);
+
+    public GatewayMetrics()
+    {
+        _accepted = _meter.CreateCounter<long>("mesh_gateway_connections_accepted", description: "Connections accepted, by pipeline kind");
+        _proxied = _meter.CreateCounter<long>("mesh_gateway_connections_proxied", description: "Connections connected to an instance");
+        _failed = _meter.CreateCounter<long>("mesh_gateway_connection_errors", description: "Connections closed for an error, by reason");
+        _bytesIn = _meter.CreateCounter<long>("mesh_gateway_bytes_upstream", "By", "Bytes from clients to instances");
+        _bytesOut = _meter.CreateCounter<long>("mesh_gateway_bytes_downstream", "By", "Bytes from instances to clients");
+        _connectMs = _meter.CreateHistogram<double>("mesh_gateway_upstream_connect_ms", "ms", "Time to connect to an instance");
+        _meter.CreateObservableGauge("mesh_gateway_connections_active", () => Interlocked.Read(ref _active), description: "Connections open now");
+    }
+
+    public void Accepted(ListenerKind kind)
+    {
+        _accepted.Add(1, new KeyValuePair<string, object?>("kind", kind.ToString().ToLowerInvariant()));
+        Count("accepted");
+        Interlocked.Increment(ref _active);
+    }
+
+    public void Closed() => Interlocked.Decrement(ref _active);
+
+    public void Proxied(string app, double connectMs)
+    {
+        _proxied.Add(1, new KeyValuePair<string, object?>("app", app));
+        _connectMs.Record(connectMs);
+        Count("proxied");
+    }
+
+    public void Error(string reason)
+    {
+        _failed.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        Count("error." + reason);
+    }
+
+    public void Bytes(long upstream, long downstream)
+    {
+        if (upstream > 0) _bytesIn.Add(upstream);
+        if (downstream > 0) _bytesOut.Add(downstream);
+        Count("bytes.upstream", upstream);
+        Count("bytes.downstream", downstream);
+    }
+
+    public IReadOnlyDictionary<string, long> Totals() => new SortedDictionary<string, long>(_totals, StringComparer.Ordinal);
+
+    public long Active => Interlocked.Read(ref _active);
+
+    private void Count(string name, long by = 1) => _totals.AddOrUpdate(name, by, (_, v) => v + by);
+
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,0 +1,70 @@
+using Mesh.Interfaces;
+
+namespace Mesh.Tests.Infrastructure;
+
+/// <summary>
+/// A whole edge on this machine: an embedded silo process with its own address pools, an SDK
+/// client, and gateway processes. Each test gets its own, so tests never share addresses.
+/// </summary>
+internal sealed class EmbeddedEdge : IAsyncDisposable
+{
+    private readonly TempDir _dir = new();
+    private readonly List<GatewayProcess> _gateways = [];
+
+    private EmbeddedEdge(string v4Prefix)
+    {
+        V4Prefix = v4Prefix;
+    }
+
+    /// <summary>The dedicated IPv4 pool's first three octets, e.g. "127.83.17".</summary>
+    public string V4Prefix { get; }
+
+    public string SharedV4 => V4Prefix[..V4Prefix.LastIndexOf('.')] + ".250.1";
+
+    public SiloProcess Silo { get; private set; } = null!;
+
+    public ClusterClientHost Client { get; private set; } = null!;
+
+    public IGrainFactory Grains => Client.Client;
+
+    public string DataDir => _dir.Path;
+
+    public static async Task<EmbeddedEdge> StartAsync(string region = "ams")
+    {
+        // A /24 of 127/8 of its own: parallel and later tests never dial each other's addresses.
+        var prefix = $"127.{Random.Shared.Next(90, 250)}.{Random.Shared.Next(0, 250)}";
+        var edge = new EmbeddedEdge(prefix);
+        edge.Silo = await SiloProcess.StartAsync(region, dataDir: edge._dir.Path, env: new Dictionary<string, string>
+        {
+            ["Mesh__IpPool__DedicatedV4"] = prefix + ".0/24",
+            ["Mesh__IpPool__SharedV4"] = edge.SharedV4,
+        });
+        edge.Client = await ClusterClientHost.ConnectEmbeddedAsync(edge.Silo.GatewayPort);
+        return edge;
+    }
+
+    public async Task<GatewayProcess> StartGatewayAsync(string region = "ams", params string[] extra)
+    {
+        var gateway = await GatewayProcess.StartAsync(region, _dir.Path, extra);
+        _gateways.Add(gateway);
+        return gateway;
+    }
+
+    public async Task<long> RouteVersionAsync() =>
+        (await Grains.GetGrain<IRouteTableGrain>(IRouteTableGrain.Global).GetSnapshot()).Version;
+
+    /// <summary>Waits until every gateway has applied the control plane's current table.</summary>
+    public async Task SyncedAsync()
+    {
+        var version = await RouteVersionAsync();
+        foreach (var g in _gateways) await g.WaitForVersionAsync(version);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var g in _gateways) await g.DisposeAsync();
+        await Client.DisposeAsync();
+        await Silo.DisposeAsync();
+        _dir.Dispose();
+    }
+}

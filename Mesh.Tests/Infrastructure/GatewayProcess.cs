@@ -1,0 +1,59 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Mesh.Tests.Infrastructure;
+
+/// <summary>A real Mesh.Gateway process, awaited until its first route table is loaded and its listeners are open.</summary>
+internal sealed class GatewayProcess : IAsyncDisposable
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    private GatewayProcess(RunningProcess process, string admin)
+    {
+        Process = process;
+        Admin = admin;
+    }
+
+    public RunningProcess Process { get; }
+
+    public string Admin { get; }
+
+    public static async Task<GatewayProcess> StartAsync(string region, string dataDir, params string[] extra)
+    {
+        var args = new List<string> { Repo.GatewayDll, "--region", region, "--data-dir", dataDir, "--admin-port", "0" };
+        args.AddRange(extra);
+        var process = RunningProcess.Start("dotnet", args);
+        var line = await process.WaitForLineAsync("mesh-gateway ready", TimeSpan.FromSeconds(60));
+        var admin = line.Split(' ').First(p => p.StartsWith("admin=", StringComparison.Ordinal))["admin=".Length..];
+        return new GatewayProcess(process, admin);
+    }
+
+    public async Task<JsonElement> StatusAsync() => await Http.GetFromJsonAsync<JsonElement>(Admin + "/status");
+
+    /// <summary>A counter from /status ("accepted", "error.tls_handshake", …), 0 when never counted.</summary>
+    public async Task<long> CounterAsync(string name)
+    {
+        var status = await StatusAsync();
+        return status.GetProperty("counters").TryGetProperty(name, out var v) ? v.GetInt64() : 0;
+    }
+
+    public async Task<long> TableVersionAsync() => (await StatusAsync()).GetProperty("tableVersion").GetInt64();
+
+    /// <summary>
+    /// Waits until the gateway has applied at least <paramref name="version"/> of the route table.
+    /// Polls the admin endpoint; the deadline only bounds a failure.
+    /// </summary>
+    public async Task WaitForVersionAsync(long version, TimeSpan? deadline = null)
+    {
+        var until = DateTime.UtcNow + (deadline ?? TimeSpan.FromSeconds(10));
+        while (await TableVersionAsync() < version)
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException($"gateway did not reach table version {version}");
+            await Task.Delay(PollInterval);
+        }
+    }
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+
+    public ValueTask DisposeAsync() => Process.DisposeAsync();
+}
