@@ -30,12 +30,14 @@ public static class Pump
         activity();
         var up = ClientToInstance(client.Input, instance, activity, counts, idle.Token);
         var down = InstanceToClient(instance, client.Output, activity, counts, idle.Token);
-        // If one direction fails (reset, idle), the other has nothing to wait for.
+        // A client that half-closes still gets the rest of the answer, so then we wait for the
+        // instance. When the instance finishes (or either side fails) the connection is over:
+        // the client gets its FIN and whatever it still sends has no reader.
         var first = await Task.WhenAny(up, down);
-        if (first.IsFaulted || first.IsCanceled) await idle.CancelAsync();
+        if (first == down || first.IsFaulted || first.IsCanceled) await idle.CancelAsync();
         try { await up; } catch (Exception e) when (IsEnd(e)) { }
         try { await down; } catch (Exception e) when (IsEnd(e)) { }
-        if (idle.IsCancellationRequested && !aborted.IsCancellationRequested && idleTimeout > TimeSpan.Zero)
+        if (first != down && idle.IsCancellationRequested && !aborted.IsCancellationRequested && idleTimeout > TimeSpan.Zero)
         {
             throw new TimeoutException("idle timeout");
         }

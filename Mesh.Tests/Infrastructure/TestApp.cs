@@ -15,11 +15,13 @@ internal sealed class TestApp : IAsyncDisposable
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly bool _closeAfterBanner;
     private int _open;
 
-    public TestApp(string? banner = null, IPAddress? address = null)
+    public TestApp(string? banner = null, IPAddress? address = null, bool closeAfterBanner = false)
     {
         Banner = banner;
+        _closeAfterBanner = closeAfterBanner;
         _listener = new TcpListener(address ?? IPAddress.Loopback, 0);
         _listener.Start();
         _loop = AcceptLoop();
@@ -61,6 +63,12 @@ internal sealed class TestApp : IAsyncDisposable
             using (socket)
             {
                 if (Banner is not null) await socket.SendAsync(Encoding.ASCII.GetBytes(Banner + "\n"));
+                if (_closeAfterBanner)
+                {
+                    // For clients such as openssl s_client that read until the server closes.
+                    socket.Shutdown(SocketShutdown.Both);
+                    return;
+                }
                 var buffer = new byte[16384];
                 var first = true;
                 while (true)
