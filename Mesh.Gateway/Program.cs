@@ -37,6 +37,8 @@ builder.Services.AddSingleton<IConnectionListenerFactory>(sp => sp.GetRequiredSe
 builder.Services.AddSingleton<CertificateCache>();
 builder.Services.AddSingleton<TlsOptionsSelector>();
 builder.Services.AddSingleton<AppConnectionLimiter>();
+builder.Services.AddSingleton<PostgresSessions>();
+builder.Services.AddSingleton<PostgresPreambleMiddleware>();
 builder.Services.AddSingleton<UpstreamConnector>();
 builder.Services.AddSingleton<ListenerManager>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ListenerManager>());
@@ -56,7 +58,9 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     });
     kestrel.Listen(new PipelineEndPoint(ListenerKind.PgTls), lo =>
     {
+        lo.Use(kestrel.ApplicationServices.GetRequiredService<PostgresPreambleMiddleware>().Middleware);
         lo.Use(TlsFailureCounter.Middleware(kestrel.ApplicationServices.GetRequiredService<GatewayMetrics>()));
+        lo.UseHttps(tls.CallbackOptions);
         lo.UseConnectionHandler<ProxyConnectionHandler>();
     });
     // The admin endpoint: health, status and metrics, on loopback only.

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using Mesh.Gateway.Hosting;
@@ -5,6 +6,7 @@ using Mesh.Gateway.Protocols;
 using Mesh.Gateway.Routing;
 using Mesh.Gateway.Telemetry;
 using Mesh.Interfaces.Config;
+using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Hosting;
@@ -22,6 +24,7 @@ public sealed partial class ProxyConnectionHandler(
     GatewayState state,
     UpstreamConnector connector,
     AppConnectionLimiter limiter,
+    PostgresSessions postgres,
     GatewayMetrics metrics,
     IOptions<GatewayOptions> options,
     IHostApplicationLifetime lifetime,
@@ -38,6 +41,10 @@ public sealed partial class ProxyConnectionHandler(
         if (route is null)
         {
             Fail(connection, failure);
+            return;
+        }
+        if (route.Kind == ListenerKind.PgTls && await TryCancelAsync(connection))
+        {
             return;
         }
         if (!limiter.TryEnter(route.AppName))
@@ -66,7 +73,15 @@ public sealed partial class ProxyConnectionHandler(
                     await SendProxyHeaderAsync(socket, remote, local, route.Port.ProxyProtoOptions?.IsV2 == true, stopping);
                 }
                 var idle = route.Port.HttpOptions?.IdleTimeoutSeconds is { } seconds and > 0 ? TimeSpan.FromSeconds(seconds) : options.Value.IdleTimeout;
-                await Pump.RunAsync(connection.Transport, socket, idle, counts, stopping);
+                var tracker = route.Kind == ListenerKind.PgTls ? new SessionTracker(postgres, upstream.Instance!.Address) : null;
+                try
+                {
+                    await Pump.RunAsync(connection.Transport, socket, idle, counts, stopping, tracker is null ? null : tracker.Feed);
+                }
+                finally
+                {
+                    tracker?.End();
+                }
                 LogProxied(connection.ConnectionId, route.AppName, upstream.Instance!.Id, counts.Upstream, counts.Downstream);
             }
             catch (TimeoutException)
@@ -87,6 +102,68 @@ public sealed partial class ProxyConnectionHandler(
         finally
         {
             limiter.Exit(route.AppName);
+        }
+    }
+
+    /// <summary>
+    /// A CancelRequest sent inside TLS (libpq 17 negotiates TLS for cancels too) goes to the
+    /// instance holding the session; anything else is left unread for the pump.
+    /// </summary>
+    private async Task<bool> TryCancelAsync(ConnectionContext connection)
+    {
+        using var timeout = new CancellationTokenSource(options.Value.HandshakeTimeout);
+        var input = connection.Transport.Input;
+        while (true)
+        {
+            ReadResult result;
+            try
+            {
+                result = await input.ReadAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                metrics.Error(ErrorReasons.HandshakeTimeout);
+                return true;
+            }
+            var buffer = result.Buffer;
+            var peek = PostgresPreamble.Detect(buffer, out var start);
+            if (peek == PeekResult.NeedMore && !result.IsCompleted)
+            {
+                input.AdvanceTo(buffer.Start, buffer.End);
+                continue;
+            }
+            if (peek == PeekResult.Parsed && start.Kind == PostgresStartKind.CancelRequest)
+            {
+                var packet = buffer.Slice(0, start.Length).ToArray();
+                input.AdvanceTo(buffer.GetPosition(start.Length));
+                await postgres.ForwardCancelAsync(start, packet, timeout.Token);
+                return true;
+            }
+            input.AdvanceTo(buffer.Start);
+            return false;
+        }
+    }
+
+    /// <summary>Registers the session's BackendKeyData once seen, and forgets it when the connection ends.</summary>
+    private sealed class SessionTracker(PostgresSessions sessions, string instanceAddress)
+    {
+        private readonly BackendKeyScanner _scanner = new();
+        private bool _registered;
+
+        public void Feed(ReadOnlySpan<byte> chunk)
+        {
+            if (_scanner.Done) return;
+            _scanner.Feed(chunk);
+            if (_scanner is { Done: true, SecretKey: { } key })
+            {
+                sessions.Add(_scanner.ProcessId, key, instanceAddress);
+                _registered = true;
+            }
+        }
+
+        public void End()
+        {
+            if (_registered) sessions.Remove(_scanner.ProcessId, _scanner.SecretKey!);
         }
     }
 

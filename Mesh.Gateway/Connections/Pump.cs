@@ -20,7 +20,8 @@ public static class Pump
         public long Downstream;
     }
 
-    public static async Task RunAsync(IDuplexPipe client, Socket instance, TimeSpan idleTimeout, Counts counts, CancellationToken aborted)
+    /// <param name="downstreamTap">Sees every chunk the instance sends (the Postgres session tracker uses it); null for none.</param>
+    public static async Task RunAsync(IDuplexPipe client, Socket instance, TimeSpan idleTimeout, Counts counts, CancellationToken aborted, Tap? downstreamTap = null)
     {
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         var activity = new Action(() =>
@@ -29,7 +30,7 @@ public static class Pump
         });
         activity();
         var up = ClientToInstance(client.Input, instance, activity, counts, idle.Token);
-        var down = InstanceToClient(instance, client.Output, activity, counts, idle.Token);
+        var down = InstanceToClient(instance, client.Output, activity, counts, downstreamTap, idle.Token);
         // A client that half-closes still gets the rest of the answer, so then we wait for the
         // instance. When the instance finishes (or either side fails) the connection is over:
         // the client gets its FIN and whatever it still sends has no reader.
@@ -68,7 +69,9 @@ public static class Pump
         }
     }
 
-    private static async Task InstanceToClient(Socket instance, PipeWriter output, Action activity, Counts counts, CancellationToken cancellationToken)
+    public delegate void Tap(ReadOnlySpan<byte> chunk);
+
+    private static async Task InstanceToClient(Socket instance, PipeWriter output, Action activity, Counts counts, Tap? tap, CancellationToken cancellationToken)
     {
         Exception? error = null;
         try
@@ -78,6 +81,7 @@ public static class Pump
                 var memory = output.GetMemory(8192);
                 var read = await instance.ReceiveAsync(memory, SocketFlags.None, cancellationToken);
                 if (read == 0) break;
+                tap?.Invoke(memory.Span[..read]);
                 output.Advance(read);
                 counts.Downstream += read;
                 activity();

@@ -67,7 +67,7 @@ public sealed class GatewayMetrics : IDisposable
 
     public long Active => Interlocked.Read(ref _active);
 
-    private void Count(string name, long by = 1) => _totals.AddOrUpdate(name, by, (_, v) => v + by);
+    public void Count(string name, long by = 1) => _totals.AddOrUpdate(name, by, (_, v) => v + by);
 
     public void Dispose() => _meter.Dispose();
 }
