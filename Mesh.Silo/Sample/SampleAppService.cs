@@ -45,6 +45,11 @@ internal sealed class SampleAppService(IGrainFactory grains, SiloSettings settin
             await app.Create("personal");
         }
         var deploy = await app.Deploy(SampleConfig.FlyToml);
+        // A dedicated IPv4 too, so that plain `curl http://ADDRESS/` reaches the sample without a Host to route on.
+        if ((await app.ListIps()).All(i => i.Kind != IpKind.V4))
+        {
+            await app.AllocateIp(IpKind.V4);
+        }
         if ((await app.ListCertificates()).All(c => c.Hostname != Hostname))
         {
             await app.AddCertificate(Hostname, null, null);
