@@ -45,6 +45,30 @@ public sealed class GatewayPostgresAndProxyTests
         Assert.True(await gateway.CounterAsync("error.pg_preamble") >= 1);
         var again = await Tool.RunAsync("psql", [$"host={ip.Address} port=5432 user=postgres dbname=postgres sslmode=require", "-tA", "-c", "select 7"]);
         Assert.Equal("7", again.Stdout.Trim());
+
+        // Ctrl-C in psql sends a CancelRequest on a new connection: it must reach the instance
+        // holding the session, which then cancels the running query.
+        await using var sleeping = RunningProcess.Start("psql",
+            [$"host={ip.Address} port=5432 user=postgres dbname=postgres sslmode=require", "-c", "\\echo started", "-c", "select pg_sleep(60)"]);
+        await sleeping.WaitForLineAsync("started", TimeSpan.FromSeconds(20));
+        var running = await WaitForActiveQueryAsync(postgres);
+        Assert.True(running, "pg_sleep never showed up in pg_stat_activity");
+        NativeMethods.Kill(sleeping.Id, 2 /* SIGINT */);
+        await sleeping.WaitForLineAsync("canceling statement due to user request", TimeSpan.FromSeconds(20));
+        Assert.True(await gateway.CounterAsync("pg_cancel_forwarded") >= 1);
+    }
+
+    /// <summary>Asks the server directly (not through the gateway) until the sleeping query is running.</summary>
+    private static async Task<bool> WaitForActiveQueryAsync(PostgresServer postgres)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < until)
+        {
+            var r = await Tool.RunAsync("psql", [$"host=127.0.0.1 port={postgres.Port} user=postgres dbname=postgres sslmode=disable", "-tA", "-c",
+                "select count(*) from pg_stat_activity where query like 'select pg_sleep%' and state = 'active'"]);
+            if (r.Stdout.Trim() == "1") return true;
+        }
+        return false;
     }
 
     [Theory]
