@@ -48,7 +48,7 @@ public sealed partial class UpstreamConnector(
                         atLimit = true;
                         continue;
                     }
-                    var socket = await TryConnectAsync(instance, cancellationToken);
+                    var socket = await TryConnectAsync(instance, InstanceEndpoints.For(instance, route.App, route.Service), cancellationToken);
                     if (socket is not null) return new Upstream(socket, instance, load, RouteFailure.None);
                     loads.Release(load);
                     load.Eject(now + o.EjectionTime.Ticks);
@@ -74,9 +74,9 @@ public sealed partial class UpstreamConnector(
         }
     }
 
-    private async Task<Socket?> TryConnectAsync(InstanceRoute instance, CancellationToken cancellationToken)
+    private async Task<Socket?> TryConnectAsync(InstanceRoute instance, IPEndPoint? endpoint, CancellationToken cancellationToken)
     {
-        if (!IPEndPoint.TryParse(instance.Address, out var endpoint))
+        if (endpoint is null)
         {
             return null;
         }

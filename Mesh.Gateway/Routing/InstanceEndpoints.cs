@@ -1,0 +1,24 @@
+using System.Net;
+using Mesh.Interfaces.Config;
+using Mesh.Interfaces.Model;
+
+namespace Mesh.Gateway.Routing;
+
+/// <summary>
+/// Where to dial an instance for one service. An instance is registered at HOST:PORT, where PORT
+/// is the app's first service's <c>internal_port</c> as the instance exposes it; every other
+/// service keeps its distance from that port. An instance that binds its real internal ports
+/// (PORT = internal_port) is therefore dialled at HOST:internal_port for every service, as on
+/// the mirrored platform, and one registered on a shifted port (many instances on one loopback
+/// host) keeps working for every service.
+/// </summary>
+public static class InstanceEndpoints
+{
+    public static IPEndPoint? For(InstanceRoute instance, AppRoute app, ServiceConfig service)
+    {
+        if (!IPEndPoint.TryParse(instance.Address, out var registered)) return null;
+        var first = app.Services.Length > 0 ? app.Services[0].InternalPort : service.InternalPort;
+        var port = registered.Port + (service.InternalPort - first);
+        return new IPEndPoint(registered.Address, port is > 0 and <= 65535 ? port : registered.Port);
+    }
+}
