@@ -35,9 +35,9 @@ public sealed partial class ProxyConnectionHandler(
         connection.Items[TlsFailureCounter.ReachedHandler] = true;
         var local = (IPEndPoint)connection.LocalEndPoint!;
         var remote = (IPEndPoint)connection.RemoteEndPoint!;
-        var sni = connection.Features.Get<ITlsHandshakeFeature>()?.HostName;
+        var sni = ServerNames.Normalize(connection.Features.Get<ITlsHandshakeFeature>()?.HostName);
         var table = state.Table;
-        var route = table.Resolve(local.Address, local.Port, string.IsNullOrEmpty(sni) ? null : sni, out var failure);
+        var route = table.Resolve(local.Address, local.Port, sni, out var failure);
         if (route is null)
         {
             Fail(connection, failure);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 
@@ -13,6 +14,9 @@ namespace Mesh.Gateway.Connections;
 /// </summary>
 public static class Pump
 {
+    /// <summary>64 KiB: one receive takes what a loopback or LAN socket typically has ready.</summary>
+    private const int ReceiveBufferSize = 64 * 1024;
+
     /// <summary>Bytes moved so far each way; kept outside the copy loops so a reset loses no count.</summary>
     public sealed class Counts
     {
@@ -46,17 +50,28 @@ public static class Pump
 
     private static async Task ClientToInstance(PipeReader input, Socket instance, Action activity, Counts counts, CancellationToken cancellationToken)
     {
+        // Kestrel hands over 4 KiB blocks; one gather send per read keeps it to one syscall.
+        var gather = new List<ArraySegment<byte>>(16);
         try
         {
             while (true)
             {
                 var result = await input.ReadAsync(cancellationToken);
                 var buffer = result.Buffer;
-                foreach (var segment in buffer)
+                if (buffer.IsSingleSegment)
                 {
-                    await instance.SendAsync(segment, SocketFlags.None, cancellationToken);
-                    counts.Upstream += segment.Length;
+                    await instance.SendAsync(buffer.First, SocketFlags.None, cancellationToken);
                 }
+                else if (!buffer.IsEmpty)
+                {
+                    gather.Clear();
+                    foreach (var segment in buffer)
+                    {
+                        gather.Add(MemoryMarshal.TryGetArray(segment, out var array) ? array : new ArraySegment<byte>(segment.ToArray()));
+                    }
+                    await instance.SendAsync(gather, SocketFlags.None);
+                }
+                counts.Upstream += buffer.Length;
                 input.AdvanceTo(buffer.End);
                 if (!buffer.IsEmpty) activity();
                 if (result.IsCompleted || result.IsCanceled) break;
@@ -78,11 +93,25 @@ public static class Pump
         {
             while (true)
             {
-                var memory = output.GetMemory(8192);
-                var read = await instance.ReceiveAsync(memory, SocketFlags.None, cancellationToken);
+                // Wait for data without holding a buffer, so an idle connection costs no buffer
+                // memory; then take a large pooled one for whatever has arrived (fewer syscalls).
+                await instance.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken);
+                var buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
+                int read;
+                try
+                {
+                    read = await instance.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
+                    if (read > 0)
+                    {
+                        tap?.Invoke(buffer.AsSpan(0, read));
+                        output.Write(buffer.AsSpan(0, read));
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
                 if (read == 0) break;
-                tap?.Invoke(memory.Span[..read]);
-                output.Advance(read);
                 counts.Downstream += read;
                 activity();
                 var flush = await output.FlushAsync(cancellationToken);

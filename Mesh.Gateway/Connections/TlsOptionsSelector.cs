@@ -31,7 +31,7 @@ public sealed class TlsOptionsSelector(GatewayState state, CertificateCache cert
     private ValueTask<SslServerAuthenticationOptions> Select(TlsHandshakeCallbackContext context)
     {
         var local = (IPEndPoint)context.Connection.LocalEndPoint!;
-        var sni = string.IsNullOrEmpty(context.ClientHelloInfo.ServerName) ? null : context.ClientHelloInfo.ServerName;
+        var sni = ServerNames.Normalize(context.ClientHelloInfo.ServerName);
         var table = state.Table;
         var route = table.Resolve(local.Address, local.Port, sni, out var failure);
         if (route is null)

@@ -38,11 +38,12 @@ public sealed partial class UpstreamConnector(
                 var all = table.InstancesOf(route.AppName);
                 var now = time.GetUtcNow().UtcTicks;
                 var loads = state.Loads;
-                var candidates = InstancePicker.Order(all, o.Region, state.RttTo, loads.InFlight, id => loads.For(id).IsEjected(now), route.Service.Concurrency, preferredRegion);
+                var port = route.Service.InternalPort;
+                var candidates = InstancePicker.Order(all, o.Region, state.RttTo, id => loads.InFlight(id, port), id => loads.For(id, port).IsEjected(now), route.Service.Concurrency, preferredRegion);
                 var atLimit = false;
                 foreach (var instance in candidates)
                 {
-                    var load = loads.For(instance.Id);
+                    var load = loads.For(instance.Id, port);
                     if (!load.TryAcquire(route.Service.Concurrency.HardLimit))
                     {
                         atLimit = true;
@@ -54,7 +55,7 @@ public sealed partial class UpstreamConnector(
                     load.Eject(now + o.EjectionTime.Ticks);
                 }
                 if (!all.Any(i => i.IsRoutable)) return new Upstream(null, null, null, RouteFailure.NoHealthyInstance);
-                atLimit |= candidates.Count == 0 && route.Service.Concurrency.HardLimit is not null && all.Any(i => i.IsRoutable && !loads.For(i.Id).IsEjected(now));
+                atLimit |= candidates.Count == 0 && route.Service.Concurrency.HardLimit is not null && all.Any(i => i.IsRoutable && !loads.For(i.Id, port).IsEjected(now));
                 if (!atLimit) return new Upstream(null, null, null, RouteFailure.ConnectFailed);
                 if (!queued)
                 {

@@ -2,15 +2,19 @@ using System.Collections.Concurrent;
 
 namespace Mesh.Gateway.Routing;
 
-/// <summary>The gateway's load counters per instance, and a signal for connections waiting on a slot.</summary>
+/// <summary>
+/// The gateway's load counters per instance and service (concurrency limits and passive health
+/// are per instance per service: a broken port must not eject the instance's other services),
+/// and a signal for connections waiting on a slot.
+/// </summary>
 public sealed class LoadBoard
 {
-    private readonly ConcurrentDictionary<string, InstanceLoad> _loads = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Instance, int Port), InstanceLoad> _loads = new();
     private TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public InstanceLoad For(string instanceId) => _loads.GetOrAdd(instanceId, static _ => new InstanceLoad());
+    public InstanceLoad For(string instanceId, int port) => _loads.GetOrAdd((instanceId, port), static _ => new InstanceLoad());
 
-    public int InFlight(string instanceId) => _loads.TryGetValue(instanceId, out var load) ? load.InFlight : 0;
+    public int InFlight(string instanceId, int port) => _loads.TryGetValue((instanceId, port), out var load) ? load.InFlight : 0;
 
     public void Release(InstanceLoad load)
     {
@@ -24,9 +28,9 @@ public sealed class LoadBoard
     /// <summary>Drops counters of instances that are gone from the table and idle.</summary>
     public void Prune(IReadOnlySet<string> live)
     {
-        foreach (var (id, load) in _loads)
+        foreach (var (key, load) in _loads)
         {
-            if (!live.Contains(id) && load.InFlight == 0) _loads.TryRemove(id, out _);
+            if (!live.Contains(key.Instance) && load.InFlight == 0) _loads.TryRemove(key, out _);
         }
     }
 }
