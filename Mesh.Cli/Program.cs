@@ -14,6 +14,7 @@ root.Subcommands.Add(CertsCommands.Build());
 root.Subcommands.Add(InstancesCommands.Build());
 root.Subcommands.Add(RegionsCommand.Build());
 root.Subcommands.Add(StatusCommand.Build());
+root.Subcommands.Add(PingCommand.Build());
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

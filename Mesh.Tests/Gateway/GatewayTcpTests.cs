@@ -94,6 +94,32 @@ public sealed class GatewayTcpTests
         await edge.Grains.GetGrain<IInstanceGrain>(ams.Id).Start();
         await edge.SyncedAsync();
         Assert.Equal("ams", await Wire.BannerAsync(address, 7003));
+
+        // A gateway in another region uses its own region's instance. (Both regions' gateways
+        // serve the same anycast addresses, so on one host they take turns; the multi-region
+        // deployment in network namespaces runs them side by side.)
+        await edge.StopGatewayAsync(gateway);
+        await edge.StartGatewayAsync("syd");
+        Assert.Equal("syd", await Wire.BannerAsync(address, 7003));
+    }
+
+    [Fact]
+    public async Task A_client_that_never_finishes_the_handshake_is_cut_at_the_timeout()
+    {
+        await using var edge = await EmbeddedEdge.StartAsync();
+        await using var echo = new TestApp(banner: "fine", closeAfterBanner: true);
+        var (app, address) = await DeployAsync(edge, "slow", GatewayConfigs.Tcp(7007, "\"tls\""));
+        await app.AddCertificate("slow.example.test", null, null);
+        await app.AddInstance(new InstanceRegistration("ams", echo.Address, []));
+        var gateway = await edge.StartGatewayAsync("ams", "--Mesh:Gateway:HandshakeTimeout=00:00:01");
+
+        // A slowloris: the first bytes of a TLS record, then nothing.
+        using var slow = await Wire.ConnectAsync(address, 7007);
+        await slow.SendAsync(new byte[] { 0x16, 0x03, 0x01 });
+        Assert.Equal("", await Wire.ReadToEndAsync(slow, TimeSpan.FromSeconds(30)));
+        Assert.True(await gateway.CounterAsync("error.tls_handshake") >= 1);
+        var ok = await Tool.SClientAsync(address, 7007, "-servername", "slow.example.test");
+        Assert.Contains("fine", ok.Stdout);
     }
 
     [Fact]

@@ -50,6 +50,13 @@ internal sealed class EmbeddedEdge : IAsyncDisposable
         return gateway;
     }
 
+    public async Task StopGatewayAsync(GatewayProcess gateway)
+    {
+        _gateways.Remove(gateway);
+        await gateway.Process.TerminateAsync(TimeSpan.FromSeconds(30));
+        await gateway.DisposeAsync();
+    }
+
     public async Task<long> RouteVersionAsync() =>
         (await Grains.GetGrain<IRouteTableGrain>(IRouteTableGrain.Global).GetSnapshot()).Version;
 
