@@ -7,27 +7,21 @@
 #   port 28443, ["tls"]      -> the origin on 127.0.0.1:18080 (certificate: the kit's ECDSA one)
 # usage: deploy/bench-gateway.sh        env: ROUNDS (1) DURATION (8) SCENARIOS ("tcp tls-ka tls-hs") PEERS ("haproxy")
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-bench="${BENCH:-$root/../shared/bench}"
-for p in Mesh.Silo Mesh.Gateway Mesh.Cli; do
-  out=$(dotnet build "$root/$p" -c Release -nologo -v quiet 2>&1) || { echo "$out"; exit 1; }
-done
+source "$(dirname "$0")/lib.sh"
+bench="${BENCH:-$MESH_ROOT/../shared/bench}"
+mesh_build
 export BP_WORK="${BP_WORK:-/tmp/bench-peers}"
 # shellcheck source=/dev/null
 source "$bench/lib.sh"
 bp_ensure_certs
 
 data=$(mktemp -d)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$data"; }
-trap cleanup EXIT
-wait_for() { for _ in $(seq 1 600); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.2; done; cat "$1"; return 1; }
-mesh() { MESH_DATA_DIR="$data" dotnet "$root/Mesh.Cli/bin/Release/net10.0/mesh.dll" "$@"; }
+trap 'mesh_stop_all; rm -rf "$data"' EXIT
+mesh() { MESH_DATA_DIR="$data" mesh_cli "$@"; }
 
-Mesh__IpPool__DedicatedV4=127.0.0.1/32 dotnet "$root/Mesh.Silo/bin/Release/net10.0/Mesh.Silo.dll" \
-  --data-dir "$data" --silo-port 21911 --gateway-port 21912 > "$data/silo.log" 2>&1 &
-pids+=($!)
-wait_for "$data/silo.log" "mesh-silo ready"
+mesh_start "$data/silo.log" env Mesh__IpPool__DedicatedV4=127.0.0.1/32 dotnet "$(silo_dll)" \
+  --data-dir "$data" --silo-port 21911 --gateway-port 21912
+mesh_wait "$data/silo.log" "mesh-silo ready"
 cat > "$data/fly.toml" <<TOML
 app = "bench"
 [[services]]
@@ -48,10 +42,9 @@ mesh ips allocate-v4 -a bench >/dev/null
 mesh certs add localhost -a bench --cert "$BP_WORK/certs/ecdsa.crt" --key "$BP_WORK/certs/ecdsa.key" >/dev/null
 mesh instances add -a bench --region ams --address 127.0.0.1:15201 >/dev/null
 
-DOTNET_gcServer=1 taskset -c "${SUT_CPU:-1}" dotnet "$root/Mesh.Gateway/bin/Release/net10.0/Mesh.Gateway.dll" \
-  --data-dir "$data" --region ams --admin-port 0 > "$data/gateway.log" 2>&1 &
-pids+=($!)
-wait_for "$data/gateway.log" "mesh-gateway ready"
+mesh_start "$data/gateway.log" env DOTNET_gcServer=1 taskset -c "${SUT_CPU:-1}" dotnet "$(gateway_dll)" \
+  --data-dir "$data" --region ams --admin-port 0
+mesh_wait "$data/gateway.log" "mesh-gateway ready"
 
 cd "$bench"
 ROUNDS="${ROUNDS:-1}" DURATION="${DURATION:-8}" PEERS="${PEERS:-haproxy}" SCENARIOS="${SCENARIOS:-tcp tls-ka tls-hs}" \

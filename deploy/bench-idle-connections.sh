@@ -4,23 +4,17 @@
 # divided by N. Each proxied connection costs the gateway two sockets and their pipes.
 # usage: deploy/bench-idle-connections.sh [N]
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
+source "$(dirname "$0")/lib.sh"
 n="${1:-10000}"
-for p in Mesh.Silo Mesh.Gateway Mesh.Cli; do
-  out=$(dotnet build "$root/$p" -c Release -nologo -v quiet 2>&1) || { echo "$out"; exit 1; }
-done
+mesh_build
 ulimit -n "$(ulimit -Hn)"  # a sandbox may cap the hard limit (20,000 here): keep N under half of it
 data=$(mktemp -d)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$data"; }
-trap cleanup EXIT
-wait_for() { for _ in $(seq 1 600); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.2; done; cat "$1"; return 1; }
-mesh() { MESH_DATA_DIR="$data" dotnet "$root/Mesh.Cli/bin/Release/net10.0/mesh.dll" "$@"; }
+trap 'mesh_stop_all; rm -rf "$data"' EXIT
+mesh() { MESH_DATA_DIR="$data" mesh_cli "$@"; }
 
-Mesh__IpPool__DedicatedV4=127.66.0.0/24 dotnet "$root/Mesh.Silo/bin/Release/net10.0/Mesh.Silo.dll" \
-  --data-dir "$data" --silo-port 21921 --gateway-port 21922 > "$data/silo.log" 2>&1 &
-pids+=($!)
-wait_for "$data/silo.log" "mesh-silo ready"
+mesh_start "$data/silo.log" env Mesh__IpPool__DedicatedV4=127.66.0.0/24 dotnet "$(silo_dll)" \
+  --data-dir "$data" --silo-port 21921 --gateway-port 21922
+mesh_wait "$data/silo.log" "mesh-silo ready"
 printf '[[services]]\n  internal_port = 17777\n  [[services.ports]]\n    port = 17777\n' > "$data/fly.toml"
 mesh apps create idle >/dev/null
 mesh deploy -a idle -c "$data/fly.toml" >/dev/null
@@ -41,13 +35,12 @@ async def main():
     await server.serve_forever()
 asyncio.run(main())
 PY
-pids+=($!)
-wait_for "$data/holder.log" "holder ready"
+MESH_PIDS+=($!)
+mesh_wait "$data/holder.log" "holder ready"
 
-DOTNET_gcServer=0 dotnet "$root/Mesh.Gateway/bin/Release/net10.0/Mesh.Gateway.dll" --data-dir "$data" --region ams --admin-port 0 > "$data/gateway.log" 2>&1 &
-gw=$!
-pids+=($gw)
-wait_for "$data/gateway.log" "mesh-gateway ready"
+mesh_start "$data/gateway.log" dotnet "$(gateway_dll)" --data-dir "$data" --region ams --admin-port 0
+gw=${MESH_PIDS[-1]}
+mesh_wait "$data/gateway.log" "mesh-gateway ready"
 # Warm the path once so JIT and pools are not counted as per-connection cost.
 python3 -c "import socket; s=socket.create_connection(('$address',17777)); s.close()"
 sleep 1

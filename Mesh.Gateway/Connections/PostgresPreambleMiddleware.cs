@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using Mesh.Gateway.Hosting;
 using Mesh.Gateway.Protocols;
 using Mesh.Gateway.Telemetry;
@@ -29,22 +28,19 @@ public sealed class PostgresPreambleMiddleware(PostgresSessions sessions, Gatewa
         var output = connection.Transport.Output;
         while (true)
         {
-            ReadResult result;
+            PostgresStartReader.Peeked peeked;
             try
             {
-                result = await input.ReadAsync(timeout.Token);
+                peeked = await PostgresStartReader.PeekAsync(input, timeout.Token);
             }
             catch (OperationCanceledException)
             {
                 metrics.Error(ErrorReasons.HandshakeTimeout);
                 return;
             }
-            var buffer = result.Buffer;
-            switch (PostgresPreamble.Detect(buffer, out var start))
+            var (result, start, buffer) = peeked;
+            switch (result)
             {
-                case PeekResult.NeedMore when !result.IsCompleted:
-                    input.AdvanceTo(buffer.Start, buffer.End);
-                    continue;
                 case PeekResult.Parsed when start.Kind == PostgresStartKind.SslRequest:
                     input.AdvanceTo(buffer.GetPosition(start.Length));
                     await output.WriteAsync(PostgresMessages.SslAccepted.ToArray());

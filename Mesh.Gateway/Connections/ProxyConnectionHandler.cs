@@ -113,35 +113,26 @@ public sealed partial class ProxyConnectionHandler(
     {
         using var timeout = new CancellationTokenSource(options.Value.HandshakeTimeout);
         var input = connection.Transport.Input;
-        while (true)
+        PostgresStartReader.Peeked peeked;
+        try
         {
-            ReadResult result;
-            try
-            {
-                result = await input.ReadAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                metrics.Error(ErrorReasons.HandshakeTimeout);
-                return true;
-            }
-            var buffer = result.Buffer;
-            var peek = PostgresPreamble.Detect(buffer, out var start);
-            if (peek == PeekResult.NeedMore && !result.IsCompleted)
-            {
-                input.AdvanceTo(buffer.Start, buffer.End);
-                continue;
-            }
-            if (peek == PeekResult.Parsed && start.Kind == PostgresStartKind.CancelRequest)
-            {
-                var packet = buffer.Slice(0, start.Length).ToArray();
-                input.AdvanceTo(buffer.GetPosition(start.Length));
-                await postgres.ForwardCancelAsync(start, packet, timeout.Token);
-                return true;
-            }
-            input.AdvanceTo(buffer.Start);
-            return false;
+            peeked = await PostgresStartReader.PeekAsync(input, timeout.Token);
         }
+        catch (OperationCanceledException)
+        {
+            metrics.Error(ErrorReasons.HandshakeTimeout);
+            return true;
+        }
+        var (result, start, buffer) = peeked;
+        if (result == PeekResult.Parsed && start.Kind == PostgresStartKind.CancelRequest)
+        {
+            var packet = buffer.Slice(0, start.Length).ToArray();
+            input.AdvanceTo(buffer.GetPosition(start.Length));
+            await postgres.ForwardCancelAsync(start, packet, timeout.Token);
+            return true;
+        }
+        input.AdvanceTo(buffer.Start);
+        return false;
     }
 
     /// <summary>Registers the session's BackendKeyData once seen, and forgets it when the connection ends.</summary>
