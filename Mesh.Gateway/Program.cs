@@ -1,6 +1,8 @@
 using System.Net;
 using Mesh.Gateway.Connections;
 using Mesh.Gateway.Hosting;
+using Mesh.Gateway.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Mesh.Gateway.Listeners;
 using Mesh.Gateway.Routing;
 using Mesh.Gateway.Telemetry;
@@ -41,6 +43,8 @@ builder.Services.AddSingleton<PostgresSessions>();
 builder.Services.AddSingleton<PostgresPreambleMiddleware>();
 builder.Services.AddSingleton<UpstreamConnector>();
 builder.Services.AddSingleton<ListenerManager>();
+builder.Services.AddHttpForwarder();
+builder.Services.AddSingleton<UpstreamHttpClient>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ListenerManager>());
 builder.Services.AddHostedService<RouteTableSync>();
 builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(GatewayMetrics.MeterName).AddPrometheusExporter());
@@ -49,6 +53,25 @@ var adminPort = builder.Configuration.GetValue<int?>($"{GatewayOptions.Section}:
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     var tls = kestrel.ApplicationServices.GetRequiredService<TlsOptionsSelector>();
+    var gatewayOptions = kestrel.ApplicationServices.GetRequiredService<IOptions<GatewayOptions>>().Value;
+    var metrics = kestrel.ApplicationServices.GetRequiredService<GatewayMetrics>();
+    // Responses carry our Server header (or the app's), not Kestrel's.
+    kestrel.AddServerHeader = false;
+    // The h2c stub TLS features make Kestrel see "https" on cleartext ports (notes G1); the
+    // scheme sent to apps comes from the listener kind instead.
+    kestrel.AllowAlternateSchemes = true;
+    kestrel.Limits.RequestHeadersTimeout = gatewayOptions.HandshakeTimeout;
+    kestrel.Listen(new PipelineEndPoint(ListenerKind.Http), lo =>
+    {
+        lo.Protocols = HttpProtocols.Http1AndHttp2;
+        lo.Use(H2cSniffMiddleware.Create(gatewayOptions.HandshakeTimeout));
+    });
+    kestrel.Listen(new PipelineEndPoint(ListenerKind.Https), lo =>
+    {
+        lo.Protocols = HttpProtocols.Http1AndHttp2;
+        lo.Use(TlsFailureCounter.Middleware(metrics, countWhenHttp: true));
+        lo.UseHttps(tls.CallbackOptions);
+    });
     kestrel.Listen(new PipelineEndPoint(ListenerKind.Tcp), lo => lo.UseConnectionHandler<ProxyConnectionHandler>());
     kestrel.Listen(new PipelineEndPoint(ListenerKind.Tls), lo =>
     {
@@ -68,6 +91,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 });
 
 var app = builder.Build();
+app.UseMiddleware<HttpProxyMiddleware>();
 var state = app.Services.GetRequiredService<GatewayState>();
 var options = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
 app.MapGet("/healthz", () => state.IsReady ? Results.Text("ready\n") : Results.Text("loading route table\n", statusCode: 503));

@@ -26,7 +26,7 @@ public sealed partial class UpstreamConnector(
 {
     private readonly KeyedCounter _waiting = new();
 
-    public async Task<Upstream> ConnectAsync(PortRoute route, GatewayTable table, string? preferredRegion, CancellationToken cancellationToken)
+    public async Task<Upstream> ConnectAsync(PortRoute route, GatewayTable table, IReadOnlyList<string>? preferredRegions, CancellationToken cancellationToken)
     {
         var o = options.Value;
         var deadline = time.GetUtcNow() + o.QueueTimeout;
@@ -39,7 +39,7 @@ public sealed partial class UpstreamConnector(
                 var now = time.GetUtcNow().UtcTicks;
                 var loads = state.Loads;
                 var port = route.Service.InternalPort;
-                var candidates = InstancePicker.Order(all, o.Region, state.RttTo, id => loads.InFlight(id, port), id => loads.For(id, port).IsEjected(now), route.Service.Concurrency, preferredRegion);
+                var candidates = InstancePicker.Order(all, o.Region, state.RttTo, id => loads.InFlight(id, port), id => loads.For(id, port).IsEjected(now), route.Service.Concurrency, preferredRegions);
                 var atLimit = false;
                 foreach (var instance in candidates)
                 {

@@ -42,6 +42,9 @@ public sealed class GatewayOptions
     /// <summary>How many connections may wait at once per app when every candidate is at its hard limit.</summary>
     public int QueueLimit { get; set; } = 256;
 
+    /// <summary>How long an HTTP request may wait on the app with no activity before it gets 504.</summary>
+    public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How often the gateway renews its route-table subscription (observers are not durable).</summary>
     public TimeSpan ResubscribeInterval { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -24,6 +24,7 @@ internal sealed partial class ListenerManager(
     ILogger<ListenerManager> logger) : IHostedService, IAsyncDisposable
 {
     public const string ListenerItem = "mesh.listener";
+    public const string KindItem = "mesh.kind";
 
     private readonly Dictionary<ListenerKey, BoundListener> _bound = [];
     private readonly HashSet<ListenerKey> _failedBinds = [];
@@ -142,6 +143,7 @@ internal sealed partial class ListenerManager(
                 continue;
             }
             connection.Items[ListenerItem] = listener.Key;
+            connection.Items[KindItem] = kind.Value;
             listener.Track(connection);
             metrics.Accepted(kind.Value);
             connection.ConnectionClosed.Register(metrics.Closed);

@@ -19,21 +19,29 @@ public static class InstancePicker
         Func<string, int> inFlight,
         Func<string, bool> ejected,
         ConcurrencyConfig limits,
-        string? preferredRegion = null)
+        IReadOnlyList<string>? preferredRegions = null)
     {
+        preferredRegions ??= [];
         var candidates = instances.Where(i => i.IsRoutable && !ejected(i.Id)).ToList();
-        if (candidates.Any(i => AtHardLimit(i, inFlight, limits)))
-        {
-            candidates.RemoveAll(i => AtHardLimit(i, inFlight, limits));
-        }
+        candidates.RemoveAll(i => AtHardLimit(i, inFlight, limits));
         return [.. candidates
-            .OrderBy(i => i.Region == preferredRegion ? 0 : 1)
+            .OrderBy(i => Rank(preferredRegions, i.Region))
             .ThenBy(i => i.Region == gatewayRegion ? 0 : 1)
             .ThenBy(i => i.Region == gatewayRegion ? 0 : rttTo(i.Region))
             .ThenBy(i => i.Region, StringComparer.Ordinal)
             .ThenBy(i => inFlight(i.Id) >= limits.SoftLimit ? 1 : 0)
             .ThenBy(i => inFlight(i.Id))
             .ThenBy(i => i.Id, StringComparer.Ordinal)];
+    }
+
+    /// <summary>A region's place in the client's preference list; regions not listed come after all listed ones.</summary>
+    private static int Rank(IReadOnlyList<string> preferred, string region)
+    {
+        for (var i = 0; i < preferred.Count; i++)
+        {
+            if (preferred[i] == region) return i;
+        }
+        return preferred.Count;
     }
 
     private static bool AtHardLimit(InstanceRoute i, Func<string, int> inFlight, ConcurrencyConfig limits) =>

@@ -11,7 +11,7 @@ public sealed class InstancePickerTests
 
     private static readonly Dictionary<string, double> Rtt = new() { ["ams"] = 0, ["fra"] = 8, ["iad"] = 90, ["syd"] = 250 };
 
-    private static List<string> Order(IEnumerable<InstanceRoute> instances, Dictionary<string, int>? load = null, ConcurrencyConfig? limits = null, string? prefer = null, HashSet<string>? ejected = null) =>
+    private static List<string> Order(IEnumerable<InstanceRoute> instances, Dictionary<string, int>? load = null, ConcurrencyConfig? limits = null, IReadOnlyList<string>? prefer = null, HashSet<string>? ejected = null) =>
         InstancePicker.Order(instances, "ams", r => Rtt[r], id => load?.GetValueOrDefault(id) ?? 0, id => ejected?.Contains(id) == true,
             limits ?? ConcurrencyConfig.Default, prefer).Select(i => i.Id).ToList();
 
@@ -39,6 +39,7 @@ public sealed class InstancePickerTests
     {
         var all = new[] { I("a1", "ams"), I("f1", "fra"), I("i1", "iad") };
         Assert.Equal(["f1", "i1"], Order(all, ejected: ["a1"]));
-        Assert.Equal(["i1", "a1", "f1"], Order(all, prefer: "iad"));
+        Assert.Equal(["i1", "a1", "f1"], Order(all, prefer: ["iad"]));
+        Assert.Equal(["f1", "i1", "a1"], Order(all, prefer: ["fra", "iad"]));
     }
 }

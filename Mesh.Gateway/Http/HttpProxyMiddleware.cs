@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Mesh.Gateway.Connections;
+using Mesh.Gateway.Hosting;
+using Mesh.Gateway.Listeners;
+using Mesh.Gateway.Routing;
+using Mesh.Gateway.Telemetry;
+using Mesh.Interfaces.Model;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Mesh.Gateway.Http;
+
+/// <summary>
+/// The <c>http</c> handler: route → force_https → steer (Fly-Prefer/Force-Region/Instance-Id) →
+/// pick → forward with YARP's pooled <see cref="IHttpForwarder"/> (HTTP/1.1 to the app, or h2c
+/// with <c>h2_backend</c>) → account. Kestrel speaks HTTP/1.0, 1.1 and 2 to clients.
+/// </summary>
+public sealed partial class HttpProxyMiddleware(
+    RequestDelegate next,
+    GatewayState state,
+    IHttpForwarder forwarder,
+    UpstreamHttpClient upstream,
+    GatewayMetrics metrics,
+    IOptions<GatewayOptions> options,
+    TimeProvider time,
+    ILogger<HttpProxyMiddleware> logger)
+{
+    private const int MaxAttempts = 3;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
+        if (items is null || !items.TryGetValue(ListenerManager.KindItem, out var kindObject) || kindObject is not ListenerKind kind || !kind.IsHttp())
+        {
+            await next(context);
+            return;
+        }
+        var o = options.Value;
+        var requestId = $"{Guid.NewGuid():N}"[..26].ToUpperInvariant() + "-" + o.Region;
+        var local = context.Connection.LocalIpAddress ?? IPAddress.None;
+        var port = context.Connection.LocalPort;
+        var sni = ServerNames.Normalize(context.Features.Get<ITlsHandshakeFeature>()?.HostName);
+        var table = state.Table;
+        var (route, status, error) = HttpRouter.Resolve(table, local, port, context.Request.Host.Value ?? "", kind == ListenerKind.Https ? sni : null);
+        if (route is null)
+        {
+            await Fail(context, status, requestId, error!, status == 421 ? "misdirected" : "no_route");
+            return;
+        }
+        var https = kind == ListenerKind.Https;
+        if (route.Port.ForceHttps && !https)
+        {
+            var location = $"https://{HttpRouter.HostWithoutPort(context.Request.Host.Value ?? local.ToString())}{context.Request.PathBase}{context.Request.Path}{context.Request.QueryString}";
+            context.Response.StatusCode = StatusCodes.Status301MovedPermanently;
+            context.Response.Headers.Location = location;
+            context.Response.Headers[PlatformHeaders.RequestId] = requestId;
+            return;
+        }
+
+        var instances = table.InstancesOf(route.AppName);
+        var steering = Steering.From(context.Request.Headers, instances);
+        if (steering.Error is { } steerError)
+        {
+            await Fail(context, StatusCodes.Status503ServiceUnavailable, requestId, steerError, "steering_unavailable");
+            return;
+        }
+        var info = new ProxiedRequest(route, requestId, o.Region, context.Connection.RemoteIpAddress?.ToString() ?? "", https, port,
+            time.GetUtcNow().ToUnixTimeMilliseconds() * 1000, steering.PreferredInstanceUnavailable);
+        context.Items[ProxiedRequest.ItemKey] = info;
+
+        var servicePort = route.Service.InternalPort;
+        var loads = state.Loads;
+        var hasBody = context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0;
+        for (var attempt = 1; ; attempt++)
+        {
+            var now = time.GetUtcNow().UtcTicks;
+            var candidates = InstancePicker.Order(steering.Filter(instances), o.Region, state.RttTo,
+                id => loads.InFlight(id, servicePort), id => loads.For(id, servicePort).IsEjected(now), route.Service.Concurrency, steering.Regions);
+            if (steering.PreferredInstance is { } preferred) candidates.Sort((a, b) => (b.Id == preferred).CompareTo(a.Id == preferred));
+            var (instance, load) = Acquire(candidates, servicePort, route.Service.Concurrency.HardLimit);
+            if (instance is null || load is null)
+            {
+                var overloaded = candidates.Count > 0;
+                await Fail(context, StatusCodes.Status503ServiceUnavailable, requestId,
+                    overloaded ? $"every instance of {route.AppName} is at its hard limit" : $"no healthy instance of {route.AppName}",
+                    overloaded ? "overloaded" : "no_healthy_instance");
+                return;
+            }
+            var endpoint = InstanceEndpoints.For(instance, route.App, route.Service)!;
+            var h2 = route.Port.HttpOptions?.H2Backend == true;
+            ForwarderError result;
+            try
+            {
+                var started = Stopwatch.GetTimestamp();
+                result = await forwarder.SendAsync(context, $"http://{endpoint}", upstream.Invoker, upstream.Config(h2), PlatformTransformer.Instance);
+                if (result == ForwarderError.None) metrics.Proxied(route.AppName, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            finally
+            {
+                loads.Release(load);
+            }
+            if (result == ForwarderError.None) return;
+            var failure = context.GetForwarderErrorFeature()?.Exception;
+            var connectFailed = result == ForwarderError.Request && IsConnectFailure(failure);
+            if (connectFailed)
+            {
+                load.Eject(now + o.EjectionTime.Ticks);
+                metrics.Error("upstream_connect_refused");
+                if (!context.Response.HasStarted && !hasBody && attempt < MaxAttempts)
+                {
+                    // Nothing reached the instance: another one may take the request.
+                    context.Response.Clear();
+                    continue;
+                }
+            }
+            await MapForwarderError(context, result, requestId, route.AppName, failure);
+            return;
+        }
+    }
+
+    private (InstanceRoute? Instance, InstanceLoad? Load) Acquire(List<InstanceRoute> candidates, int port, int? hardLimit)
+    {
+        foreach (var candidate in candidates)
+        {
+            var load = state.Loads.For(candidate.Id, port);
+            if (load.TryAcquire(hardLimit)) return (candidate, load);
+        }
+        return (null, null);
+    }
+
+    private Task MapForwarderError(HttpContext context, ForwarderError error, string requestId, string app, Exception? exception)
+    {
+        var (status, reason, message) = error switch
+        {
+            ForwarderError.RequestTimedOut => (504, "upstream_timeout", $"{app} did not answer in time"),
+            ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled => (499, "client_closed", "the client went away"),
+            ForwarderError.Request when IsConnectFailure(exception) => (502, "connect_failed", $"could not connect to an instance of {app}"),
+            _ => (502, "bad_upstream_response", $"{app} sent no valid response"),
+        };
+        if (status == 499)
+        {
+            metrics.Error(reason);
+            return Task.CompletedTask;
+        }
+        return Fail(context, status, requestId, message, reason);
+    }
+
+    private async Task Fail(HttpContext context, int status, string requestId, string message, string reason)
+    {
+        metrics.Error(reason);
+        LogFailed(requestId, status, message);
+        await HttpErrors.WriteAsync(context, status, requestId, message);
+    }
+
+    private static bool IsConnectFailure(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException) return true;
+        }
+        return false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{RequestId}: {Status} {Message}")]
+    private partial void LogFailed(string requestId, int status, string message);
+}

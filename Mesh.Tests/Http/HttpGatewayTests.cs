@@ -1,0 +1,207 @@
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
+using Mesh.Interfaces;
+using Mesh.Interfaces.Model;
+using Mesh.Tests.Cluster;
+using Mesh.Tests.Gateway;
+using Mesh.Tests.Infrastructure;
+
+namespace Mesh.Tests.Http;
+
+/// <summary>The http handler through a real gateway, with curl and real HTTP apps.</summary>
+[Collection(ProcessTests.Name)]
+public sealed class HttpGatewayTests
+{
+    private const string WebConfig = "[http_service]\n  internal_port = 8080\n";
+
+    private static async Task<(IAppGrain App, string V4)> DeployAsync(EmbeddedEdge edge, string name, string config, params (string Region, HttpEchoApp App)[] instances)
+    {
+        var app = edge.Grains.GetGrain<IAppGrain>(name);
+        await app.Create("personal");
+        await app.Deploy(config);
+        var v4 = await app.AllocateIp(IpKind.V4);
+        foreach (var (region, instance) in instances)
+        {
+            await app.AddInstance(new InstanceRegistration(region, instance.Address, []));
+        }
+        return (app, v4.Address);
+    }
+
+    private static Task<CliResult> Curl(params string[] args) => Tool.RunAsync("curl", ["-s", "-i", "--max-time", "20", .. args]);
+
+    private static string Header(string response, string name) =>
+        response.Split('\n').Select(l => l.TrimEnd('\r')).FirstOrDefault(l => l.StartsWith(name + ":", StringComparison.OrdinalIgnoreCase))?[(name.Length + 1)..].Trim() ?? "";
+
+    [Fact]
+    public async Task Every_client_protocol_reaches_the_app_as_http11_with_the_platform_headers()
+    {
+        await using var edge = await EmbeddedEdge.StartAsync();
+        await using var echo = await HttpEchoApp.StartAsync("web-1");
+        var (app, v4) = await DeployAsync(edge, "web", WebConfig, ("ams", echo));
+        await app.AddCertificate("web.example.test", null, null);
+        await edge.StartGatewayAsync();
+        var resolve = $"web.example.test:443:{v4}";
+
+        foreach (var (args, clientProto) in new (string[], string)[]
+        {
+            (["--http1.0", $"http://{v4}/p?q=1"], "http"),
+            (["--http1.1", $"http://{v4}/p?q=1"], "http"),
+            (["--http2-prior-knowledge", $"http://{v4}/p?q=1"], "http"),
+            (["-k", "--http2", "--resolve", resolve, "https://web.example.test/p?q=1"], "https"),
+            (["-k", "--http1.1", "--resolve", resolve, "https://web.example.test/p?q=1"], "https"),
+        })
+        {
+            var r = await Curl([.. args, "-H", "Fly-Client-IP: 6.6.6.6", "-H", "Fly-Region: xxx", "-H", "X-Forwarded-Proto: gopher", "-H", "X-Forwarded-For: 1.2.3.4", "-H", "Fly-Something: spoof"]);
+            var body = r.Stdout;
+            Assert.Contains("instance=web-1", body);
+            Assert.Contains("GET /p?q=1 HTTP/1.1", body);
+            Assert.Contains("Fly-Client-IP: 127.0.0.1", body);
+            Assert.Contains("X-Forwarded-For: 1.2.3.4, 127.0.0.1", body);
+            Assert.Contains($"X-Forwarded-Proto: {clientProto}", body);
+            Assert.Contains($"X-Forwarded-SSL: {(clientProto == "https" ? "on" : "off")}", body);
+            Assert.Contains($"Fly-Forwarded-Port: {(clientProto == "https" ? 443 : 80)}", body);
+            Assert.Contains("Fly-Region: ams", body);
+            Assert.DoesNotContain("Fly-Something", body);
+            Assert.DoesNotContain("6.6.6.6", body);
+            Assert.Matches("Fly-Request-Id: [0-9A-F]{26}-ams", body);
+            Assert.Contains("X-Request-Start: t=", body);
+            Assert.Contains("mesh", Header(body, "Via"));
+            Assert.EndsWith("-ams", Header(body, "fly-request-id"));
+        }
+    }
+
+    [Fact]
+    public async Task Force_https_redirects_and_shared_address_routes_by_host()
+    {
+        await using var edge = await EmbeddedEdge.StartAsync();
+        await using var a = await HttpEchoApp.StartAsync("a-1");
+        await using var b = await HttpEchoApp.StartAsync("b-1");
+        var (appA, v4) = await DeployAsync(edge, "app-a", "[http_service]\n  internal_port = 8080\n  force_https = true\n", ("ams", a));
+        var appB = edge.Grains.GetGrain<IAppGrain>("app-b");
+        await appB.Create("personal");
+        await appB.Deploy(WebConfig);
+        await appB.AddInstance(new InstanceRegistration("ams", b.Address, []));
+        var shared = (await appB.ListIps()).Single(i => i.Kind == IpKind.SharedV4).Address;
+        await appA.AddCertificate("a.example.test", null, null);
+        await appB.AddCertificate("b.example.test", null, null);
+        await edge.StartGatewayAsync();
+
+        var redirect = await Curl($"http://{v4}:80/path?x=1", "-H", "Host: a.example.test:80");
+        Assert.StartsWith("HTTP/1.1 301", redirect.Stdout);
+        Assert.Equal("https://a.example.test/path?x=1", Header(redirect.Stdout, "Location"));
+
+        Assert.Contains("instance=b-1", (await Curl($"http://{shared}/", "-H", "Host: b.example.test")).Stdout);
+        var unknown = await Curl($"http://{shared}/", "-H", "Host: nobody.example.test");
+        Assert.StartsWith("HTTP/1.1 404", unknown.Stdout);
+        Assert.Contains("nobody.example.test", unknown.Stdout);
+        Assert.Contains("request id", unknown.Stdout);
+        Assert.Contains("instance=a-1", (await Curl("-k", "--resolve", $"a.example.test:443:{shared}", "https://a.example.test/")).Stdout);
+        var misdirected = await Curl("-k", "--http1.1", "--resolve", $"a.example.test:443:{shared}", "https://a.example.test/", "-H", "Host: b.example.test");
+        Assert.StartsWith("HTTP/1.1 421", misdirected.Stdout);
+    }
+
+    [Fact]
+    public async Task Region_and_instance_steering_with_fallbacks()
+    {
+        await using var edge = await EmbeddedEdge.StartAsync();
+        await using var ams = await HttpEchoApp.StartAsync("ams-1");
+        await using var iad = await HttpEchoApp.StartAsync("iad-1");
+        var (app, v4) = await DeployAsync(edge, "steer", WebConfig, ("ams", ams), ("iad", iad));
+        var iadId = (await app.ListInstances()).Single(i => i.Region == "iad").Id;
+        await edge.StartGatewayAsync();
+        async Task<string> Get(params string[] headers) => (await Curl([$"http://{v4}/", .. headers.SelectMany(h => new[] { "-H", h })])).Stdout;
+
+        Assert.Contains("instance=ams-1", await Get());
+        Assert.Contains("instance=iad-1", await Get("Fly-Prefer-Region: iad"));
+        Assert.Contains("instance=iad-1", await Get("Fly-Prefer-Region: syd, na"));
+        Assert.Contains("instance=ams-1", await Get("Fly-Prefer-Region: syd"));
+        Assert.StartsWith("HTTP/1.1 503", await Get("Fly-Force-Region: syd"));
+        Assert.Contains("instance=iad-1", await Get("Fly-Force-Region: iad"));
+        Assert.Contains("instance=iad-1", await Get($"Fly-Prefer-Instance-Id: {iadId}"));
+        var fallback = await Get("Fly-Prefer-Instance-Id: ffffffffffffff");
+        Assert.Contains("instance=ams-1", fallback);
+        Assert.Contains("Fly-Preferred-Instance-Unavailable: ffffffffffffff", fallback);
+        Assert.StartsWith("HTTP/1.1 503", await Get("Fly-Force-Instance-Id: ffffffffffffff"));
+        Assert.Contains("instance=iad-1", await Get($"Fly-Force-Instance-Id: {iadId}"));
+    }
+
+    [Fact]
+    public async Task Errors_are_mapped_and_carry_the_request_id()
+    {
+        await using var edge = await EmbeddedEdge.StartAsync();
+        await using var slow = await HttpEchoApp.StartAsync("slow-1");
+        var (app, v4) = await DeployAsync(edge, "errs", WebConfig);
+        await edge.StartGatewayAsync("ams", "--Mesh:Gateway:UpstreamTimeout=00:00:01");
+
+        var none = await Curl($"http://{v4}/");
+        Assert.StartsWith("HTTP/1.1 503", none.Stdout);
+        Assert.Contains("request id", none.Stdout);
+        Assert.NotEqual("", Header(none.Stdout, "Fly-Request-Id"));
+
+        var dead = await app.AddInstance(new InstanceRegistration("ams", $"127.0.0.1:{FreePort.Next()}", []));
+        await edge.SyncedAsync();
+        Assert.StartsWith("HTTP/1.1 502", (await Curl($"http://{v4}/", "-X", "POST", "-d", "x")).Stdout);
+
+        await edge.Grains.GetGrain<IInstanceGrain>(dead.Id).Remove();
+        await app.AddInstance(new InstanceRegistration("ams", slow.Address, []));
+        await edge.SyncedAsync();
+        Assert.StartsWith("HTTP/1.1 504", (await Curl($"http://{v4}/slow")).Stdout);
+        Assert.Contains("instance=slow-1", (await Curl($"http://{v4}/fast")).Stdout);
+    }
+
+    [Fact]
+    public async Task Malformed_and_oversized_requests_get_4xx_and_the_gateway_keeps_serving()
+    {
+        await using var edge = await EmbeddedEdge.StartAsync();
+        await using var echo = await HttpEchoApp.StartAsync("ok-1");
+        var (_, v4) = await DeployAsync(edge, "limits", WebConfig, ("ams", echo));
+        await edge.StartGatewayAsync();
+
+        using (var raw = await Wire.ConnectAsync(v4, 80))
+        {
+            await raw.SendAsync(Encoding.ASCII.GetBytes("GARBAGE\0\0 nonsense\r\n\r\n"));
+            Assert.StartsWith("HTTP/1.1 400", await Wire.ReadToEndAsync(raw));
+        }
+        var huge = await Curl($"http://{v4}/", "-H", "X-Big: " + new string('a', 70_000));
+        Assert.StartsWith("HTTP/1.1 431", huge.Stdout);
+        Assert.Contains("instance=ok-1", (await Curl($"http://{v4}/")).Stdout);
+    }
+
+    [Fact]
+    public async Task WebSockets_pass_through_443_and_h2_backend_reaches_an_h2c_app()
+    {
+        await using var edge = await EmbeddedEdge.StartAsync();
+        await using var ws = await HttpEchoApp.StartAsync("ws-1");
+        await using var grpcLike = await HttpEchoApp.StartAsync("h2-1", h2cOnly: true);
+        var (app, v4) = await DeployAsync(edge, "sockets", WebConfig, ("ams", ws));
+        await app.AddCertificate("ws.example.test", null, null);
+        var h2Config = "[[services]]\n  internal_port = 9000\n  [[services.ports]]\n    port = 9443\n    handlers = [\"tls\", \"http\"]\n    [services.ports.http_options]\n      h2_backend = true\n";
+        var (h2App, h2v4) = await DeployAsync(edge, "h2back", h2Config, ("ams", grpcLike));
+        await h2App.AddCertificate("h2.example.test", null, null);
+        await edge.StartGatewayAsync();
+
+        using var client = new ClientWebSocket();
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
+        using var invoker = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true, TargetHost = "ws.example.test" },
+            ConnectCallback = async (_, ct) =>
+            {
+                var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                await s.ConnectAsync(System.Net.IPAddress.Parse(v4), 443, ct);
+                return new NetworkStream(s, ownsSocket: true);
+            },
+        });
+        await client.ConnectAsync(new Uri("wss://ws.example.test/ws"), invoker, CancellationToken.None);
+        await client.SendAsync(Encoding.UTF8.GetBytes("hello through mesh"), WebSocketMessageType.Text, true, CancellationToken.None);
+        var buffer = new byte[1024];
+        var received = await client.ReceiveAsync(buffer, CancellationToken.None);
+        Assert.Equal("hello through mesh", Encoding.UTF8.GetString(buffer, 0, received.Count));
+        await client.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+
+        var h2 = await Curl("-k", "--http1.1", "--resolve", $"h2.example.test:9443:{h2v4}", "https://h2.example.test:9443/grpc");
+        Assert.Contains("instance=h2-1", h2.Stdout);
+        Assert.Contains("GET /grpc HTTP/2", h2.Stdout);
+    }
+}
