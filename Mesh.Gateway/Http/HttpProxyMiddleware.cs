@@ -62,22 +62,26 @@ public sealed partial class HttpProxyMiddleware(
             return;
         }
 
-        var instances = table.InstancesOf(route.AppName);
+        IReadOnlyList<InstanceRoute> instances = table.InstancesOf(route.AppName);
         var steering = Steering.From(context.Request.Headers, instances);
         if (steering.Error is { } steerError)
         {
             await Fail(context, StatusCodes.Status503ServiceUnavailable, requestId, steerError, "steering_unavailable");
             return;
         }
+        var hasBody = context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0;
+        // A request can be replayed only if its body can be sent again: small bodies are buffered.
+        var replayable = !hasBody || context.Request.ContentLength <= ReplayDirective.MaxBodyBytes;
+        if (hasBody && replayable) context.Request.EnableBuffering(64 * 1024, ReplayDirective.MaxBodyBytes);
         var info = new ProxiedRequest(route, requestId, o.Region, context.Connection.RemoteIpAddress?.ToString() ?? "", https, port,
-            time.GetUtcNow().ToUnixTimeMilliseconds() * 1000, steering.PreferredInstanceUnavailable);
+            time.GetUtcNow().ToUnixTimeMilliseconds() * 1000, steering.PreferredInstanceUnavailable) { Replayable = replayable };
         context.Items[ProxiedRequest.ItemKey] = info;
 
-        var servicePort = route.Service.InternalPort;
         var loads = state.Loads;
-        var hasBody = context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0;
+        var hops = 0;
         for (var attempt = 1; ; attempt++)
         {
+            var servicePort = route.Service.InternalPort;
             var now = time.GetUtcNow().UtcTicks;
             var candidates = InstancePicker.Order(steering.Filter(instances), o.Region, state.RttTo,
                 id => loads.InFlight(id, servicePort), id => loads.For(id, servicePort).IsEjected(now), route.Service.Concurrency, steering.Regions);
@@ -103,6 +107,32 @@ public sealed partial class HttpProxyMiddleware(
             finally
             {
                 loads.Release(load);
+            }
+            if (result == ForwarderError.None && info.Replay is { } replay)
+            {
+                if (++hops > ReplayDirective.MaxHops)
+                {
+                    await Fail(context, StatusCodes.Status502BadGateway, requestId, $"replayed more than {ReplayDirective.MaxHops} times", "replay_limit");
+                    return;
+                }
+                if (replay.App is { } otherApp && otherApp != route.AppName)
+                {
+                    route = table.RouteFor(otherApp, port) ?? route;
+                    if (route.AppName != otherApp)
+                    {
+                        await Fail(context, StatusCodes.Status502BadGateway, requestId, $"replay to app {otherApp}, which does not serve port {port}", "replay_no_route");
+                        return;
+                    }
+                    instances = table.InstancesOf(otherApp);
+                }
+                steering = Steering.ForReplay(replay, instance.Id);
+                var source = $"instance={instance.Id};region={instance.Region};t={time.GetUtcNow().ToUnixTimeMilliseconds() * 1000}" + (replay.State is { } st ? $";state={st}" : "");
+                info = info with { Route = route, Replay = null, ReplaySource = source, Replayable = true };
+                context.Items[ProxiedRequest.ItemKey] = info;
+                metrics.Count("replayed");
+                if (hasBody) context.Request.Body.Position = 0;
+                attempt = 0;
+                continue;
             }
             if (result == ForwarderError.None) return;
             var failure = context.GetForwarderErrorFeature()?.Exception;

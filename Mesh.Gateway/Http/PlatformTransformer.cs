@@ -40,6 +40,7 @@ public sealed class PlatformTransformer : HttpTransformer
         Set(headers, PlatformHeaders.Region, info.Region);
         Set(headers, PlatformHeaders.RequestId, info.RequestId);
         Set(headers, PlatformHeaders.RequestStart, $"t={info.StartMicroseconds}");
+        if (info.ReplaySource is { } source) Set(headers, ReplayDirective.SourceHeader, source);
         if (info.PreferredInstanceUnavailable is { } missing) Set(headers, PlatformHeaders.PreferredInstanceUnavailable, missing);
         var via = context.Request.Headers[PlatformHeaders.Via].ToString();
         var hop = $"{ProtocolVersion(context.Request.Protocol)} mesh";
@@ -48,15 +49,22 @@ public sealed class PlatformTransformer : HttpTransformer
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext context, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
-        var copy = await base.TransformResponseAsync(context, proxyResponse, cancellationToken);
         var info = (ProxiedRequest)context.Items[ProxiedRequest.ItemKey]!;
+        if (info.Replayable && proxyResponse is not null && proxyResponse.Headers.TryGetValues(ReplayDirective.Header, out var values)
+            && ReplayDirective.Parse(string.Join(';', values)) is { } replay)
+        {
+            // The client never sees this answer: the gateway sends the request again.
+            info.Replay = replay;
+            return false;
+        }
+        var copy = await base.TransformResponseAsync(context, proxyResponse, cancellationToken);
         var options = info.Route.Port.HttpOptions;
         var response = context.Response.Headers;
         if (options?.Pristine != true)
         {
             response[PlatformHeaders.Via] = string.IsNullOrEmpty(response[PlatformHeaders.Via]) ? $"{ProtocolVersion(context.Request.Protocol)} mesh" : response[PlatformHeaders.Via] + ", mesh";
             response[PlatformHeaders.RequestId] = info.RequestId;
-            if (string.IsNullOrEmpty(response.Server)) response.Server = ServerHeader;
+            response.Server = ServerHeader;
         }
         foreach (var rule in options?.ResponseHeaders ?? [])
         {

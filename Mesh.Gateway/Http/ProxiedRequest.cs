@@ -13,5 +13,14 @@ public sealed record ProxiedRequest(
     long StartMicroseconds,
     string? PreferredInstanceUnavailable)
 {
+    /// <summary>Set on a replayed request: the <c>fly-replay-src</c> value for the next instance.</summary>
+    public string? ReplaySource { get; init; }
+
+    /// <summary>Whether a <c>fly-replay</c> from the app may be honoured (the body was buffered and hops remain).</summary>
+    public bool Replayable { get; init; }
+
+    /// <summary>The directive the app answered with, when the gateway is to replay.</summary>
+    public ReplayDirective? Replay { get; set; }
+
     public const string ItemKey = "mesh.request";
 }

@@ -11,6 +11,21 @@ namespace Mesh.Gateway.Http;
 /// </summary>
 public sealed record Steering(IReadOnlyList<string> Regions, IReadOnlyList<string>? ForcedRegions, string? PreferredInstance, string? ForcedInstance, string? PreferredInstanceUnavailable, string? Error)
 {
+    /// <summary>An instance the request must not go to (a <c>fly-replay: elsewhere=true</c> from it).</summary>
+    public string? ExcludedInstance { get; init; }
+
+    /// <summary>The steering a replay asks for: forced to its region or instance, or away from the instance that replayed.</summary>
+    public static Steering ForReplay(ReplayDirective replay, string fromInstance) => new(
+        replay.Region is null ? [] : RegionPreferences.Parse(replay.Region),
+        replay.Region is null ? null : RegionPreferences.Parse(replay.Region),
+        null,
+        replay.Instance,
+        null,
+        null)
+    {
+        ExcludedInstance = replay.Elsewhere ? fromInstance : null,
+    };
+
     public static Steering From(IHeaderDictionary headers, IReadOnlyList<InstanceRoute> instances)
     {
         var forceRegion = headers[PlatformHeaders.ForceRegion].ToString();
@@ -37,7 +52,7 @@ public sealed record Steering(IReadOnlyList<string> Regions, IReadOnlyList<strin
     }
 
     public IEnumerable<InstanceRoute> Filter(IEnumerable<InstanceRoute> instances) =>
-        instances.Where(i => (ForcedInstance is null || i.Id == ForcedInstance) && (ForcedRegions is null || ForcedRegions.Contains(i.Region)));
+        instances.Where(i => (ForcedInstance is null || i.Id == ForcedInstance) && (ForcedRegions is null || ForcedRegions.Contains(i.Region)) && i.Id != ExcludedInstance);
 
     private static string? Clean(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -18,6 +18,7 @@ public sealed class GatewayTable
     private readonly FrozenDictionary<(string, int), PortRoute> _byHostname;
     private readonly FrozenSet<IPAddress> _shared;
     private readonly FrozenDictionary<int, ListenerKind> _sharedKinds;
+    private readonly FrozenDictionary<(string, int), PortRoute> _byAppPort;
 
     private GatewayTable(
         long version,
@@ -26,9 +27,11 @@ public sealed class GatewayTable
         FrozenDictionary<(string, int), PortRoute> byHostname,
         FrozenSet<IPAddress> shared,
         FrozenDictionary<int, ListenerKind> sharedKinds,
+        FrozenDictionary<(string, int), PortRoute> byAppPort,
         FrozenSet<ListenerKey> listeners)
     {
         _sharedKinds = sharedKinds;
+        _byAppPort = byAppPort;
         Version = version;
         Index = index;
         _dedicated = dedicated;
@@ -51,10 +54,12 @@ public sealed class GatewayTable
         var byHostname = new Dictionary<(string, int), PortRoute>();
         var shared = new HashSet<IPAddress>();
         var sharedKinds = new Dictionary<int, ListenerKind>();
+        var byAppPort = new Dictionary<(string, int), PortRoute>();
         var listeners = new HashSet<ListenerKey>();
         foreach (var app in table.Apps.Values.OrderBy(a => a.App, StringComparer.Ordinal))
         {
             var routes = PortRoutes(app).ToList();
+            foreach (var (port, route) in routes) byAppPort.TryAdd((app.App, port), route);
             foreach (var ip in app.Ips)
             {
                 var address = IPAddress.Parse(ip.Address);
@@ -82,6 +87,7 @@ public sealed class GatewayTable
             byHostname.ToFrozenDictionary(new HostPortComparer()),
             shared.ToFrozenSet(),
             sharedKinds.ToFrozenDictionary(),
+            byAppPort.ToFrozenDictionary(),
             listeners.ToFrozenSet());
     }
 
@@ -126,6 +132,9 @@ public sealed class GatewayTable
         var dot = hostname.IndexOf('.');
         return dot > 0 && _byHostname.TryGetValue(("*" + hostname[dot..], port), out route) ? route : null;
     }
+
+    /// <summary>An app's route for a public port (a <c>fly-replay: app=</c> hands the request to another app).</summary>
+    public PortRoute? RouteFor(string app, int port) => _byAppPort.GetValueOrDefault((app, port));
 
     public InstanceRoute[] InstancesOf(string app) => Index.InstancesByApp.GetValueOrDefault(app) ?? [];
 

@@ -30,8 +30,10 @@ public sealed class HttpGatewayTests
 
     private static Task<CliResult> Curl(params string[] args) => Tool.RunAsync("curl", ["-s", "-i", "--max-time", "20", .. args]);
 
+    /// <summary>A response header from <c>curl -i</c> output (the header block only, not the echoed body).</summary>
     private static string Header(string response, string name) =>
-        response.Split('\n').Select(l => l.TrimEnd('\r')).FirstOrDefault(l => l.StartsWith(name + ":", StringComparison.OrdinalIgnoreCase))?[(name.Length + 1)..].Trim() ?? "";
+        response.Split('\n').Select(l => l.TrimEnd('\r')).TakeWhile(l => l.Length > 0)
+            .FirstOrDefault(l => l.StartsWith(name + ":", StringComparison.OrdinalIgnoreCase))?[(name.Length + 1)..].Trim() ?? "";
 
     [Fact]
     public async Task Every_client_protocol_reaches_the_app_as_http11_with_the_platform_headers()
@@ -68,6 +70,7 @@ public sealed class HttpGatewayTests
             Assert.Contains("X-Request-Start: t=", body);
             Assert.Contains("mesh", Header(body, "Via"));
             Assert.EndsWith("-ams", Header(body, "fly-request-id"));
+            Assert.Equal("Mesh", Header(body, "Server"));
         }
     }
 
@@ -124,6 +127,58 @@ public sealed class HttpGatewayTests
         Assert.Contains("Fly-Preferred-Instance-Unavailable: ffffffffffffff", fallback);
         Assert.StartsWith("HTTP/1.1 503", await Get("Fly-Force-Instance-Id: ffffffffffffff"));
         Assert.Contains("instance=iad-1", await Get($"Fly-Force-Instance-Id: {iadId}"));
+    }
+
+    [Fact]
+    public async Task Fly_replay_resends_the_request_to_the_target_and_stops_after_ten_hops()
+    {
+        await using var edge = await EmbeddedEdge.StartAsync();
+        await using var ams = await HttpEchoApp.StartAsync("ams-1");
+        await using var iad = await HttpEchoApp.StartAsync("iad-1");
+        await using var other = await HttpEchoApp.StartAsync("other-1");
+        var (app, v4) = await DeployAsync(edge, "replayer", WebConfig, ("ams", ams), ("iad", iad));
+        var iadId = (await app.ListInstances()).Single(i => i.Region == "iad").Id;
+        await DeployAsync(edge, "other", WebConfig, ("ams", other));
+        var gateway = await edge.StartGatewayAsync();
+
+        var toRegion = await Curl($"http://{v4}/replay?to=region%3Diad%3Bstate%3Dabc", "-X", "POST", "--data-binary", "payload-123");
+        Assert.Contains("instance=iad-1", toRegion.Stdout);
+        Assert.Contains("body=11", toRegion.Stdout);
+        Assert.Matches("fly-replay-src: instance=[0-9a-f]{14};region=ams;t=[0-9]+;state=abc", toRegion.Stdout);
+        Assert.DoesNotContain("replay me", toRegion.Stdout);
+
+        Assert.Contains("instance=iad-1", (await Curl($"http://{v4}/replay?to=instance%3D{iadId}")).Stdout);
+        Assert.Contains("instance=other-1", (await Curl($"http://{v4}/replay?to=app%3Dother")).Stdout);
+
+        var loop = await Curl($"http://{v4}/loop");
+        Assert.StartsWith("HTTP/1.1 502", loop.Stdout);
+        Assert.Contains("replayed more than 10 times", loop.Stdout);
+        Assert.True(await gateway.CounterAsync("replayed") >= 13);
+    }
+
+    [Fact]
+    public async Task Response_header_rules_and_pristine()
+    {
+        await using var edge = await EmbeddedEdge.StartAsync();
+        await using var echo = await HttpEchoApp.StartAsync("hdr-1");
+        var config = "[[services]]\n  internal_port = 8080\n  [[services.ports]]\n    port = 8081\n    handlers = [\"http\"]\n"
+            + "    [services.ports.http_options.response.headers]\n      X-App = false\n      X-Frame-Options = \"DENY\"\n      X-Multi = [\"a\", \"b\"]\n"
+            + "  [[services.ports]]\n    port = 8082\n    handlers = [\"http\"]\n    [services.ports.http_options.response]\n      pristine = true\n";
+        var (_, v4) = await DeployAsync(edge, "headers", config, ("ams", echo));
+        await edge.StartGatewayAsync();
+
+        var ruled = (await Curl($"http://{v4}:8081/")).Stdout;
+        Assert.Equal("", Header(ruled, "X-App"));
+        Assert.Equal("DENY", Header(ruled, "X-Frame-Options"));
+        Assert.Contains("X-Multi: a", ruled);
+        Assert.Equal("Mesh", Header(ruled, "Server"));
+        Assert.NotEqual("", Header(ruled, "Fly-Request-Id"));
+
+        var pristine = (await Curl($"http://{v4}:8082/")).Stdout;
+        Assert.Equal("hdr-1", Header(pristine, "X-App"));
+        Assert.Equal("", Header(pristine, "Via"));
+        Assert.Equal("", Header(pristine, "Fly-Request-Id"));
+        Assert.Equal("Kestrel", Header(pristine, "Server"));
     }
 
     [Fact]

@@ -54,6 +54,14 @@ internal sealed class HttpEchoApp : IAsyncDisposable
                 await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
                 return;
             }
+            // /replay?to=DIRECTIVE answers with fly-replay once (until the request comes back as a replay);
+            // /loop always asks to be replayed elsewhere.
+            if ((context.Request.Path == "/replay" && !context.Request.Headers.ContainsKey("fly-replay-src")) || context.Request.Path == "/loop")
+            {
+                context.Response.Headers["fly-replay"] = context.Request.Path == "/loop" ? "elsewhere=true" : context.Request.Query["to"].ToString();
+                await context.Response.WriteAsync("replay me\n");
+                return;
+            }
             if (context.Request.Path == "/slow")
             {
                 await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted);
@@ -63,6 +71,8 @@ internal sealed class HttpEchoApp : IAsyncDisposable
                 $"instance={name}",
                 $"{context.Request.Method} {context.Request.Path}{context.Request.QueryString} {context.Request.Protocol}",
             };
+            using var reader = new StreamReader(context.Request.Body);
+            lines.Add($"body={(await reader.ReadToEndAsync()).Length}");
             lines.AddRange(context.Request.Headers.Select(h => $"{h.Key}: {h.Value}"));
             context.Response.Headers["X-App"] = name;
             await context.Response.WriteAsync(string.Join("\n", lines) + "\n");
