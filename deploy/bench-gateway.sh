@@ -5,7 +5,10 @@
 # address is 127.0.0.1 (what the kit dials):
 #   port 25201, no handlers  -> iperf3 on 127.0.0.1:15201
 #   port 28443, ["tls"]      -> the origin on 127.0.0.1:18080 (certificate: the kit's ECDSA one)
+#   port 28080, ["http"]     -> the origin (the HTTP handler: Kestrel + YARP)
+#   port 28444, ["tls","http"] -> the origin (TLS with ALPN h2/http1.1, then the HTTP handler)
 # usage: deploy/bench-gateway.sh        env: ROUNDS (1) DURATION (8) SCENARIOS ("tcp tls-ka tls-hs") PEERS ("haproxy")
+#        TLS=raw (the tls handler's port as GW_TLS_PORT) or TLS=http (the tls+http port)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 bench="${BENCH:-$MESH_ROOT/../shared/bench}"
@@ -35,6 +38,14 @@ app = "bench"
     handlers = ["tls"]
     [services.ports.tls_options]
       alpn = ["http/1.1"]
+[[services]]
+  internal_port = 18080
+  [[services.ports]]
+    port = 28080
+    handlers = ["http"]
+  [[services.ports]]
+    port = 28444
+    handlers = ["tls", "http"]
 TOML
 mesh apps create bench >/dev/null
 mesh deploy -a bench -c "$data/fly.toml" >/dev/null
@@ -48,4 +59,4 @@ mesh_wait "$data/gateway.log" "mesh-gateway ready"
 
 cd "$bench"
 ROUNDS="${ROUNDS:-1}" DURATION="${DURATION:-8}" PEERS="${PEERS:-haproxy}" SCENARIOS="${SCENARIOS:-tcp tls-ka tls-hs}" \
-  GW_TCP_PORT=25201 GW_TLS_PORT=28443 ./run-all.sh
+  GW_TCP_PORT=25201 GW_HTTP_PORT=28080 GW_TLS_PORT=$([ "${TLS:-raw}" = http ] && echo 28444 || echo 28443) ./run-all.sh
