@@ -23,6 +23,8 @@ builder.Configuration.AddCommandLine(args, GatewayCluster.Switches);
 builder.Logging.AddFilter("Orleans", LogLevel.Warning);
 builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 builder.Logging.AddFilter("Polly", LogLevel.Warning);
+// YARP logs every forwarded request at Information: a console write (and its lock) per request.
+builder.Logging.AddFilter("Yarp", LogLevel.Warning);
 
 builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));
 // Serve from the last good table while the cluster is unreachable: Kestrel must not wait
