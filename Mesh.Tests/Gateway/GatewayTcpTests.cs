@@ -168,11 +168,17 @@ public sealed class GatewayTcpTests
         var goodInstance = await app.AddInstance(new InstanceRegistration("ams", good.Address, []));
         var gateway = await edge.StartGatewayAsync();
 
+        // Held open, so the good instance is busier than the dead one and the picker tries the
+        // dead one whichever of the two sorts first.
+        var held = new List<Socket>();
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal("good", await Wire.BannerAsync(address, 7005));
+            var s = await Wire.ConnectAsync(address, 7005);
+            held.Add(s);
+            Assert.Equal("good", await Wire.ReadLineAsync(s));
         }
         Assert.True(await gateway.CounterAsync("error.upstream_connect_refused") >= 1);
+        foreach (var s in held) s.Dispose();
 
         await edge.Grains.GetGrain<IInstanceGrain>(goodInstance.Id).Stop();
         await edge.SyncedAsync();
