@@ -43,6 +43,7 @@ builder.Services.AddSingleton<TlsOptionsSelector>();
 builder.Services.AddSingleton<AppConnectionLimiter>();
 builder.Services.AddSingleton<PostgresSessions>();
 builder.Services.AddSingleton<PostgresPreambleMiddleware>();
+builder.Services.AddSingleton<ProxyProtocolReceiveMiddleware>();
 builder.Services.AddSingleton<UpstreamConnector>();
 builder.Services.AddSingleton<ListenerManager>();
 builder.Services.AddHttpForwarder();
@@ -63,26 +64,36 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     // scheme sent to apps comes from the listener kind instead.
     kestrel.AllowAlternateSchemes = true;
     kestrel.Limits.RequestHeadersTimeout = gatewayOptions.HandshakeTimeout;
+    // First stage of every pipeline (a no-op unless Mesh:Gateway:AcceptProxyProtocol is set).
+    var proxyIn = kestrel.ApplicationServices.GetRequiredService<ProxyProtocolReceiveMiddleware>().Middleware;
     kestrel.Listen(new PipelineEndPoint(ListenerKind.Http), lo =>
     {
         lo.Protocols = HttpProtocols.Http1AndHttp2;
+        lo.Use(proxyIn);
         lo.Use(H2cSniffMiddleware.Create(gatewayOptions.HandshakeTimeout));
     });
     kestrel.Listen(new PipelineEndPoint(ListenerKind.Https), lo =>
     {
         lo.Protocols = HttpProtocols.Http1AndHttp2;
+        lo.Use(proxyIn);
         lo.Use(TlsFailureCounter.Middleware(metrics, countWhenHttp: true));
         lo.UseHttps(tls.CallbackOptions);
     });
-    kestrel.Listen(new PipelineEndPoint(ListenerKind.Tcp), lo => lo.UseConnectionHandler<ProxyConnectionHandler>());
+    kestrel.Listen(new PipelineEndPoint(ListenerKind.Tcp), lo =>
+    {
+        lo.Use(proxyIn);
+        lo.UseConnectionHandler<ProxyConnectionHandler>();
+    });
     kestrel.Listen(new PipelineEndPoint(ListenerKind.Tls), lo =>
     {
+        lo.Use(proxyIn);
         lo.Use(TlsFailureCounter.Middleware(kestrel.ApplicationServices.GetRequiredService<GatewayMetrics>()));
         lo.UseHttps(tls.CallbackOptions);
         lo.UseConnectionHandler<ProxyConnectionHandler>();
     });
     kestrel.Listen(new PipelineEndPoint(ListenerKind.PgTls), lo =>
     {
+        lo.Use(proxyIn);
         lo.Use(kestrel.ApplicationServices.GetRequiredService<PostgresPreambleMiddleware>().Middleware);
         lo.Use(TlsFailureCounter.Middleware(kestrel.ApplicationServices.GetRequiredService<GatewayMetrics>()));
         lo.UseHttps(tls.CallbackOptions);

@@ -42,6 +42,12 @@ public sealed class GatewayOptions
     /// <summary>How many connections may wait at once per app when every candidate is at its hard limit.</summary>
     public int QueueLimit { get; set; } = 256;
 
+    /// <summary>
+    /// Every connection starts with a PROXY protocol header from a load balancer in front of the
+    /// gateway; its source is taken as the client address.
+    /// </summary>
+    public bool AcceptProxyProtocol { get; set; }
+
     /// <summary>How long an HTTP request may wait on the app with no activity before it gets 504.</summary>
     public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromSeconds(60);
 

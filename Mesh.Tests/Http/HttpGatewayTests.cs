@@ -182,6 +182,31 @@ public sealed class HttpGatewayTests
     }
 
     [Fact]
+    public async Task Behind_a_proxy_protocol_balancer_the_header_source_is_the_client()
+    {
+        await using var edge = await EmbeddedEdge.StartAsync();
+        await using var echo = await HttpEchoApp.StartAsync("lb-1");
+        var (_, v4) = await DeployAsync(edge, "behind-lb", WebConfig, ("ams", echo));
+        var gateway = await edge.StartGatewayAsync("ams", "--Mesh:Gateway:AcceptProxyProtocol=true");
+
+        // What a balancer with send-proxy writes: the client's address (a documentation address, only text here).
+        using (var balancer = await Wire.ConnectAsync(v4, 80))
+        {
+            await balancer.SendAsync(Encoding.ASCII.GetBytes($"PROXY TCP4 203.0.113.7 {v4} 51000 80\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+            var answer = await Wire.ReadToEndAsync(balancer);
+            Assert.Contains("Fly-Client-IP: 203.0.113.7", answer);
+            Assert.Contains("X-Forwarded-For: 203.0.113.7", answer);
+        }
+        // Without the header the connection is refused: nobody can bypass the balancer.
+        using (var direct = await Wire.ConnectAsync(v4, 80))
+        {
+            await direct.SendAsync(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+            Assert.Equal("", await Wire.ReadToEndAsync(direct));
+        }
+        Assert.True(await gateway.CounterAsync("error.proxy_header_invalid") >= 1);
+    }
+
+    [Fact]
     public async Task Errors_are_mapped_and_carry_the_request_id()
     {
         await using var edge = await EmbeddedEdge.StartAsync();
