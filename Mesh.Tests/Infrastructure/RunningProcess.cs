@@ -69,7 +69,12 @@ internal sealed class RunningProcess : IAsyncDisposable
         }
         var finished = await Task.WhenAny(done.Task, _exited.Task, Task.Delay(timeout));
         if (finished == done.Task) return await done.Task;
-        await Task.Yield();
+        if (finished == _exited.Task)
+        {
+            // The exit can be reported before the last lines are read: WaitForExitAsync also
+            // waits for the redirected streams to reach their end.
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
         if (done.Task.IsCompleted) return await done.Task;
         throw new TimeoutException($"'{text}' did not appear ({(finished == _exited.Task ? "process exited" : "timed out")}). Output:\n{Output}");
     }
