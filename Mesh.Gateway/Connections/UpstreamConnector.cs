@@ -39,7 +39,7 @@ public sealed partial class UpstreamConnector(
                 var now = time.GetUtcNow().UtcTicks;
                 var loads = state.Loads;
                 var port = route.Service.InternalPort;
-                var candidates = InstancePicker.Order(all, o.Region, state.RttTo, id => loads.InFlight(id, port), id => loads.For(id, port).IsEjected(now), route.Service.Concurrency, preferredRegions);
+                var candidates = state.Candidates(route, all, o.Region, now, preferredRegions);
                 var atLimit = false;
                 foreach (var instance in candidates)
                 {

@@ -83,8 +83,7 @@ public sealed partial class HttpProxyMiddleware(
         {
             var servicePort = route.Service.InternalPort;
             var now = time.GetUtcNow().UtcTicks;
-            var candidates = InstancePicker.Order(steering.Filter(instances), o.Region, state.RttTo,
-                id => loads.InFlight(id, servicePort), id => loads.For(id, servicePort).IsEjected(now), route.Service.Concurrency, steering.Regions);
+            var candidates = state.Candidates(route, steering.Filter(instances), o.Region, now, steering.Regions);
             if (steering.PreferredInstance is { } preferred) candidates.Sort((a, b) => (b.Id == preferred).CompareTo(a.Id == preferred));
             var (instance, load) = Acquire(candidates, servicePort, route.Service.Concurrency.HardLimit);
             if (instance is null || load is null)

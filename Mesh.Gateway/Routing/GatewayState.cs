@@ -34,7 +34,7 @@ public sealed class GatewayState(TimeProvider time)
     public void Publish(GatewayTable table)
     {
         _table = table;
-        Loads.Prune(table.Index.InstancesByApp.Values.SelectMany(v => v).Select(i => i.Id).ToHashSet(StringComparer.Ordinal));
+        Loads.Prune(table.InstanceIds);
         TableChanged?.Invoke(table);
         _ready.TrySetResult();
     }
@@ -43,6 +43,14 @@ public sealed class GatewayState(TimeProvider time)
 
     public void SetRtt(IReadOnlyDictionary<string, RegionRtt> rtt) =>
         _rtt = rtt.ToFrozenDictionary(p => p.Key, p => p.Value.Milliseconds);
+
+    /// <summary>An app's instances for one connection or request, in the picker's order, with this gateway's loads and RTTs.</summary>
+    public List<InstanceRoute> Candidates(PortRoute route, IEnumerable<InstanceRoute> instances, string region, long nowTicks, IReadOnlyList<string>? preferredRegions)
+    {
+        var port = route.Service.InternalPort;
+        return InstancePicker.Order(instances, region, RttTo, id => Loads.InFlight(id, port), id => Loads.For(id, port).IsEjected(nowTicks),
+            route.Service.Concurrency, preferredRegions);
+    }
 
     /// <summary>RTT from this gateway's region; unknown regions sort last.</summary>
     public double RttTo(string region) => _rtt.TryGetValue(region, out var ms) ? ms : double.MaxValue;

@@ -19,10 +19,11 @@ public sealed class GatewayTable
     private readonly FrozenSet<IPAddress> _shared;
     private readonly FrozenDictionary<int, ListenerKind> _sharedKinds;
     private readonly FrozenDictionary<(string, int), PortRoute> _byAppPort;
+    private readonly FrozenDictionary<string, InstanceRoute[]> _instancesByApp;
 
     private GatewayTable(
         long version,
-        RouteIndex index,
+        FrozenDictionary<string, InstanceRoute[]> instancesByApp,
         FrozenDictionary<(IPAddress, int), PortRoute> dedicated,
         FrozenDictionary<(string, int), PortRoute> byHostname,
         FrozenSet<IPAddress> shared,
@@ -33,7 +34,7 @@ public sealed class GatewayTable
         _sharedKinds = sharedKinds;
         _byAppPort = byAppPort;
         Version = version;
-        Index = index;
+        _instancesByApp = instancesByApp;
         _dedicated = dedicated;
         _byHostname = byHostname;
         _shared = shared;
@@ -42,14 +43,17 @@ public sealed class GatewayTable
 
     public long Version { get; }
 
-    public RouteIndex Index { get; }
+    /// <summary>Every instance id in the table (load counters of others can be dropped).</summary>
+    public IReadOnlySet<string> InstanceIds => _instancesByApp.Values.SelectMany(v => v).Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The sockets the gateway should have open.</summary>
     public FrozenSet<ListenerKey> Listeners { get; }
 
     public static GatewayTable Build(RouteTableReplica table, bool wildcard)
     {
-        var index = RouteIndex.Build(table);
+        var instancesByApp = table.Instances.Values
+            .GroupBy(i => i.App, StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => g.OrderBy(i => i.Id, StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
         var dedicated = new Dictionary<(IPAddress, int), PortRoute>();
         var byHostname = new Dictionary<(string, int), PortRoute>();
         var shared = new HashSet<IPAddress>();
@@ -82,7 +86,7 @@ public sealed class GatewayTable
         }
         return new GatewayTable(
             table.Version,
-            index,
+            instancesByApp,
             dedicated.ToFrozenDictionary(),
             byHostname.ToFrozenDictionary(new HostPortComparer()),
             shared.ToFrozenSet(),
@@ -136,7 +140,7 @@ public sealed class GatewayTable
     /// <summary>An app's route for a public port (a <c>fly-replay: app=</c> hands the request to another app).</summary>
     public PortRoute? RouteFor(string app, int port) => _byAppPort.GetValueOrDefault((app, port));
 
-    public InstanceRoute[] InstancesOf(string app) => Index.InstancesByApp.GetValueOrDefault(app) ?? [];
+    public InstanceRoute[] InstancesOf(string app) => _instancesByApp.GetValueOrDefault(app) ?? [];
 
     public static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 

@@ -10,7 +10,8 @@ namespace Mesh.Gateway.Routing;
 public sealed class LoadBoard
 {
     private readonly ConcurrentDictionary<(string Instance, int Port), InstanceLoad> _loads = new();
-    private TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Created only when a connection waits for a slot: releasing a slot allocates nothing otherwise.
+    private TaskCompletionSource? _released;
 
     public InstanceLoad For(string instanceId, int port) => _loads.GetOrAdd((instanceId, port), static _ => new InstanceLoad());
 
@@ -19,11 +20,23 @@ public sealed class LoadBoard
     public void Release(InstanceLoad load)
     {
         load.Release();
-        Interlocked.Exchange(ref _released, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        if (Volatile.Read(ref _released) is not null)
+        {
+            Interlocked.Exchange(ref _released, null)?.TrySetResult();
+        }
     }
 
     /// <summary>Completes the next time any slot is released (a connection waiting at the hard limit retries then).</summary>
-    public Task SlotReleased => Volatile.Read(ref _released).Task;
+    public Task SlotReleased
+    {
+        get
+        {
+            var waiter = Volatile.Read(ref _released);
+            if (waiter is not null) return waiter.Task;
+            var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return (Interlocked.CompareExchange(ref _released, created, null) ?? created).Task;
+        }
+    }
 
     /// <summary>Drops counters of instances that are gone from the table and idle.</summary>
     public void Prune(IReadOnlySet<string> live)

@@ -69,23 +69,4 @@ public sealed class RouteTableStateTests
         Assert.Equal(["i2"], replica.Instances.Keys);
         Assert.Equal(["i2"], table.Snapshot().Instances.Select(i => i.Id));
     }
-
-    [Fact]
-    public void Index_maps_dedicated_addresses_hostnames_and_instances()
-    {
-        var table = new RouteTableState(0);
-        var app = App("a", "10.0.0.1", "fd00::1") with
-        {
-            Certificates = [new CertificateRoute("a.example.com", "cert", "key")],
-            Ips = [new IpAssignment("10.0.0.1", IpKind.V4, "global", default), new IpAssignment("10.9.9.9", IpKind.SharedV4, "global", default)],
-        };
-        table.UpsertApp(app);
-        table.UpsertInstance(Instance("i1", "a"));
-        var index = RouteIndex.Build(RouteTableReplica.FromSnapshot(table.Snapshot()));
-        Assert.Equal("a", index.ByAddress["10.0.0.1"].App);
-        Assert.False(index.ByAddress.ContainsKey("10.9.9.9"));
-        Assert.Contains("10.9.9.9", (IReadOnlySet<string>)index.SharedAddresses);
-        Assert.Equal("a", index.ByHostname["A.EXAMPLE.COM"].App.App);
-        Assert.Equal("i1", Assert.Single(index.InstancesByApp["a"]).Id);
-    }
 }
