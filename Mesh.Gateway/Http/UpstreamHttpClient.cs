@@ -24,6 +24,9 @@ public sealed class UpstreamHttpClient : IDisposable
             ConnectTimeout = o.ConnectTimeout,
             // Apps get the platform headers, not trace headers they did not ask for.
             ActivityHeadersPropagator = null,
+            // h2c connections carry no HTTP/1.0 answers; HTTP/1.1 ones are guarded.
+            PlaintextStreamFilter = (context, _) => ValueTask.FromResult<Stream>(
+                context.NegotiatedHttpVersion == HttpVersion.Version11 ? new Http10GuardStream(context.PlaintextStream) : context.PlaintextStream),
         });
         _http11 = new ForwarderRequestConfig { ActivityTimeout = o.UpstreamTimeout, Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
         // h2c with prior knowledge: an http:// URI with an exact HTTP/2 policy.
