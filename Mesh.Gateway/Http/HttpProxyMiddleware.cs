@@ -43,7 +43,7 @@ public sealed partial class HttpProxyMiddleware(
             return;
         }
         var o = options.Value;
-        var requestId = $"{Guid.NewGuid():N}"[..26].ToUpperInvariant() + "-" + o.Region;
+        var requestId = RequestIds.New(o.Region);
         var local = context.Connection.LocalIpAddress ?? IPAddress.None;
         var port = context.Connection.LocalPort;
         var sni = ServerNames.Normalize(context.Features.Get<ITlsHandshakeFeature>()?.HostName);

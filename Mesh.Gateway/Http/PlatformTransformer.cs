@@ -23,9 +23,11 @@ public sealed class PlatformTransformer : HttpTransformer
         var info = (ProxiedRequest)context.Items[ProxiedRequest.ItemKey]!;
         var headers = proxyRequest.Headers;
         headers.Host = context.Request.Host.Value;
-        foreach (var name in headers.Select(h => h.Key).Where(n => n.StartsWith("Fly-", StringComparison.OrdinalIgnoreCase) && !PlatformHeaders.ClientMaySend(n)).ToList())
+        // The request's headers were copied from the client's: look for spoofed Fly-* there
+        // (enumerating HttpRequestHeaders allocates per header).
+        foreach (var (name, _) in context.Request.Headers)
         {
-            headers.Remove(name);
+            if (name.StartsWith("Fly-", StringComparison.OrdinalIgnoreCase) && !PlatformHeaders.ClientMaySend(name)) headers.Remove(name);
         }
         Set(headers, PlatformHeaders.ClientIp, info.ClientIp);
         var forwardedFor = context.Request.Headers[PlatformHeaders.ForwardedFor].ToString();
@@ -35,15 +37,16 @@ public sealed class PlatformTransformer : HttpTransformer
         Set(headers, PlatformHeaders.FlyForwardedProto, proto);
         Set(headers, PlatformHeaders.ForwardedSsl, info.Https ? "on" : "off");
         Set(headers, PlatformHeaders.FlyForwardedSsl, info.Https ? "on" : "off");
-        if (!headers.Contains(PlatformHeaders.ForwardedPort)) Set(headers, PlatformHeaders.ForwardedPort, info.Port.ToString());
-        Set(headers, PlatformHeaders.FlyForwardedPort, info.Port.ToString());
+        var port = PortText(info.Port);
+        if (!headers.Contains(PlatformHeaders.ForwardedPort)) Set(headers, PlatformHeaders.ForwardedPort, port);
+        Set(headers, PlatformHeaders.FlyForwardedPort, port);
         Set(headers, PlatformHeaders.Region, info.Region);
         Set(headers, PlatformHeaders.RequestId, info.RequestId);
         Set(headers, PlatformHeaders.RequestStart, $"t={info.StartMicroseconds}");
         if (info.ReplaySource is { } source) Set(headers, ReplayDirective.SourceHeader, source);
         if (info.PreferredInstanceUnavailable is { } missing) Set(headers, PlatformHeaders.PreferredInstanceUnavailable, missing);
         var via = context.Request.Headers[PlatformHeaders.Via].ToString();
-        var hop = $"{ProtocolVersion(context.Request.Protocol)} mesh";
+        var hop = Hop(context.Request.Protocol);
         Set(headers, PlatformHeaders.Via, string.IsNullOrEmpty(via) ? hop : via + ", " + hop);
     }
 
@@ -62,7 +65,7 @@ public sealed class PlatformTransformer : HttpTransformer
         var response = context.Response.Headers;
         if (options?.Pristine != true)
         {
-            response[PlatformHeaders.Via] = string.IsNullOrEmpty(response[PlatformHeaders.Via]) ? $"{ProtocolVersion(context.Request.Protocol)} mesh" : response[PlatformHeaders.Via] + ", mesh";
+            response[PlatformHeaders.Via] = string.IsNullOrEmpty(response[PlatformHeaders.Via]) ? Hop(context.Request.Protocol) : response[PlatformHeaders.Via] + ", mesh";
             response[PlatformHeaders.RequestId] = info.RequestId;
             response.Server = ServerHeader;
         }
@@ -81,6 +84,22 @@ public sealed class PlatformTransformer : HttpTransformer
         "HTTP/3" => "3",
         "HTTP/1.0" => "1.0",
         _ => "1.1",
+    };
+
+    /// <summary>This gateway's Via entry for a client protocol, without formatting a string per request.</summary>
+    private static string Hop(string protocol) => protocol switch
+    {
+        "HTTP/2" => "2 mesh",
+        "HTTP/3" => "3 mesh",
+        "HTTP/1.0" => "1.0 mesh",
+        _ => "1.1 mesh",
+    };
+
+    private static string PortText(int port) => port switch
+    {
+        80 => "80",
+        443 => "443",
+        _ => port.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
     private static void Set(HttpRequestHeaders headers, string name, string value)

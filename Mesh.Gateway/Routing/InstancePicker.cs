@@ -22,16 +22,34 @@ public static class InstancePicker
         IReadOnlyList<string>? preferredRegions = null)
     {
         preferredRegions ??= [];
-        var candidates = instances.Where(i => i.IsRoutable && !ejected(i.Id)).ToList();
-        candidates.RemoveAll(i => AtHardLimit(i, inFlight, limits));
-        return [.. candidates
-            .OrderBy(i => Rank(preferredRegions, i.Region))
-            .ThenBy(i => i.Region == gatewayRegion ? 0 : 1)
-            .ThenBy(i => i.Region == gatewayRegion ? 0 : rttTo(i.Region))
-            .ThenBy(i => i.Region, StringComparer.Ordinal)
-            .ThenBy(i => inFlight(i.Id) >= limits.SoftLimit ? 1 : 0)
-            .ThenBy(i => inFlight(i.Id))
-            .ThenBy(i => i.Id, StringComparer.Ordinal)];
+        // Per connection: one list, keys computed once per instance, no LINQ sort chain.
+        var ranked = new List<(InstanceRoute Instance, Key Key)>();
+        foreach (var i in instances)
+        {
+            if (!i.IsRoutable || ejected(i.Id)) continue;
+            var load = inFlight(i.Id);
+            if (limits.HardLimit is { } hard && load >= hard) continue;
+            var local = i.Region == gatewayRegion;
+            ranked.Add((i, new Key(Rank(preferredRegions, i.Region), local ? 0 : 1, local ? 0 : rttTo(i.Region), load >= limits.SoftLimit ? 1 : 0, load)));
+        }
+        if (ranked.Count > 1) ranked.Sort(static (a, b) => Compare(a, b));
+        var ordered = new List<InstanceRoute>(ranked.Count);
+        foreach (var (instance, _) in ranked) ordered.Add(instance);
+        return ordered;
+    }
+
+    private readonly record struct Key(int Preference, int Remote, double Rtt, int OverSoft, int Load);
+
+    private static int Compare((InstanceRoute Instance, Key Key) a, (InstanceRoute Instance, Key Key) b)
+    {
+        var c = a.Key.Preference.CompareTo(b.Key.Preference);
+        if (c == 0) c = a.Key.Remote.CompareTo(b.Key.Remote);
+        if (c == 0) c = a.Key.Rtt.CompareTo(b.Key.Rtt);
+        if (c == 0) c = string.CompareOrdinal(a.Instance.Region, b.Instance.Region);
+        if (c == 0) c = a.Key.OverSoft.CompareTo(b.Key.OverSoft);
+        if (c == 0) c = a.Key.Load.CompareTo(b.Key.Load);
+        if (c == 0) c = string.CompareOrdinal(a.Instance.Id, b.Instance.Id);
+        return c;
     }
 
     /// <summary>A region's place in the client's preference list; regions not listed come after all listed ones.</summary>
@@ -43,7 +61,4 @@ public static class InstancePicker
         }
         return preferred.Count;
     }
-
-    private static bool AtHardLimit(InstanceRoute i, Func<string, int> inFlight, ConcurrencyConfig limits) =>
-        limits.HardLimit is { } hard && inFlight(i.Id) >= hard;
 }
