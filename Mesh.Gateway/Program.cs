@@ -1,5 +1,6 @@
 using System.Net;
 using Mesh.Gateway.Connections;
+using Mesh.Gateway.Health;
 using Mesh.Gateway.Hosting;
 using Mesh.Gateway.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -50,6 +51,10 @@ builder.Services.AddHttpForwarder();
 builder.Services.AddSingleton<UpstreamHttpClient>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ListenerManager>());
 builder.Services.AddHostedService<RouteTableSync>();
+builder.Services.AddSingleton<HttpProbe>();
+builder.Services.AddSingleton<IHealthProbe, HealthProbe>();
+builder.Services.AddSingleton<IHealthReporter, ClusterHealthReporter>();
+builder.Services.AddHostedService<HealthCheckService>();
 builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(GatewayMetrics.MeterName).AddPrometheusExporter());
 
 var adminPort = builder.Configuration.GetValue<int?>($"{GatewayOptions.Section}:AdminPort") ?? new GatewayOptions().AdminPort;

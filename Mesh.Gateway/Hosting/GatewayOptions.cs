@@ -53,4 +53,10 @@ public sealed class GatewayOptions
 
     /// <summary>How often the gateway renews its route-table subscription (observers are not durable).</summary>
     public TimeSpan ResubscribeInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Run the apps' <c>tcp_checks</c> and <c>http_checks</c> against the instances in this region
+    /// and report their health to the control plane (<c>Mesh:Gateway:HealthChecks=false</c> turns it off).
+    /// </summary>
+    public bool HealthChecks { get; set; } = true;
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Mesh.Gateway.Health;
 using Mesh.Gateway.Routing;
 
 namespace Mesh.Gateway.Telemetry;
@@ -18,6 +19,7 @@ public sealed class GatewayMetrics : IDisposable
     private readonly Counter<long> _bytesIn;
     private readonly Counter<long> _bytesOut;
     private readonly Histogram<double> _connectMs;
+    private readonly Counter<long> _healthChecks;
     private long _active;
     // Mirrors of the counters the admin /status page and tests read without a metrics pipeline.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _totals = new(StringComparer.Ordinal);
@@ -30,6 +32,7 @@ public sealed class GatewayMetrics : IDisposable
         _bytesIn = _meter.CreateCounter<long>("mesh_gateway_bytes_upstream", "By", "Bytes from clients to instances");
         _bytesOut = _meter.CreateCounter<long>("mesh_gateway_bytes_downstream", "By", "Bytes from instances to clients");
         _connectMs = _meter.CreateHistogram<double>("mesh_gateway_upstream_connect_ms", "ms", "Time to connect to an instance");
+        _healthChecks = _meter.CreateCounter<long>("mesh_gateway_health_checks", description: "Health checks run, by kind and result");
         _meter.CreateObservableGauge("mesh_gateway_connections_active", () => Interlocked.Read(ref _active), description: "Connections open now");
     }
 
@@ -61,6 +64,19 @@ public sealed class GatewayMetrics : IDisposable
         if (downstream > 0) _bytesOut.Add(downstream);
         Count("bytes.upstream", upstream);
         Count("bytes.downstream", downstream);
+    }
+
+    public void HealthCheck(HealthCheckKind kind, bool passed)
+    {
+        var (kindTag, total) = (kind, passed) switch
+        {
+            (HealthCheckKind.Tcp, true) => ("tcp", "health.tcp.passed"),
+            (HealthCheckKind.Tcp, false) => ("tcp", "health.tcp.failed"),
+            (_, true) => ("http", "health.http.passed"),
+            _ => ("http", "health.http.failed"),
+        };
+        _healthChecks.Add(1, new KeyValuePair<string, object?>("kind", kindTag), new KeyValuePair<string, object?>("result", passed ? "passed" : "failed"));
+        Count(total);
     }
 
     public IReadOnlyDictionary<string, long> Totals() => new SortedDictionary<string, long>(_totals, StringComparer.Ordinal);
