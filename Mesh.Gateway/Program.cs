@@ -51,6 +51,7 @@ builder.Services.AddHttpForwarder();
 builder.Services.AddSingleton<UpstreamHttpClient>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ListenerManager>());
 builder.Services.AddHostedService<RouteTableSync>();
+builder.Services.AddHostedService<Mesh.Gateway.Regions.RttProber>();
 builder.Services.AddSingleton<HttpProbe>();
 builder.Services.AddSingleton<IHealthProbe, HealthProbe>();
 builder.Services.AddSingleton<IHealthReporter, ClusterHealthReporter>();

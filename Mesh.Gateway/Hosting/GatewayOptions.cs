@@ -59,4 +59,7 @@ public sealed class GatewayOptions
     /// and report their health to the control plane (<c>Mesh:Gateway:HealthChecks=false</c> turns it off).
     /// </summary>
     public bool HealthChecks { get; set; } = true;
+
+    /// <summary>How often RTTs to the other regions are measured and published (0 turns it off).</summary>
+    public TimeSpan RttProbeInterval { get; set; } = TimeSpan.FromSeconds(10);
 }
