@@ -22,6 +22,7 @@ public sealed class GatewayTable
     private readonly FrozenDictionary<string, InstanceRoute[]> _instancesByApp;
 
     private GatewayTable(
+        RouteTableReplica source,
         long version,
         FrozenDictionary<string, InstanceRoute[]> instancesByApp,
         FrozenDictionary<(IPAddress, int), PortRoute> dedicated,
@@ -31,6 +32,7 @@ public sealed class GatewayTable
         FrozenDictionary<(string, int), PortRoute> byAppPort,
         FrozenSet<ListenerKey> listeners)
     {
+        Source = source;
         _sharedKinds = sharedKinds;
         _byAppPort = byAppPort;
         Version = version;
@@ -42,6 +44,9 @@ public sealed class GatewayTable
     }
 
     public long Version { get; }
+
+    /// <summary>The replica this table was built from (the internal DNS reads orgs and instances from it).</summary>
+    public RouteTableReplica Source { get; }
 
     /// <summary>Every instance id in the table (load counters of others can be dropped).</summary>
     public IReadOnlySet<string> InstanceIds => _instancesByApp.Values.SelectMany(v => v).Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
@@ -85,6 +90,7 @@ public sealed class GatewayTable
             }
         }
         return new GatewayTable(
+            table,
             table.Version,
             instancesByApp,
             dedicated.ToFrozenDictionary(),
