@@ -1,5 +1,6 @@
 using System.Net;
 using Mesh.Gateway.Connections;
+using Mesh.Gateway.Dns;
 using Mesh.Gateway.Hosting;
 using Mesh.Gateway.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -50,6 +51,13 @@ builder.Services.AddHttpForwarder();
 builder.Services.AddSingleton<UpstreamHttpClient>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ListenerManager>());
 builder.Services.AddHostedService<RouteTableSync>();
+// The .internal DNS server runs only where Mesh:Gateway:Dns:Listen names endpoints.
+var dnsOptions = InternalDnsOptions.From(builder.Configuration.GetSection(InternalDnsOptions.Section));
+if (dnsOptions.Listen.Count > 0)
+{
+    builder.Services.AddSingleton(Options.Create(dnsOptions));
+    builder.Services.AddHostedService<InternalDnsServer>();
+}
 builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(GatewayMetrics.MeterName).AddPrometheusExporter());
 
 var adminPort = builder.Configuration.GetValue<int?>($"{GatewayOptions.Section}:AdminPort") ?? new GatewayOptions().AdminPort;
