@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -12,14 +14,18 @@ namespace Mesh.Domain.Apps;
 /// </summary>
 public static class PrivateAddresses
 {
+    private const int OrgOffset = 2;
+    private const int RegionOffset = 6;
+    private const int InstanceOffset = 10;
+
     public static IPAddress For(string org, string region, string instanceId)
     {
         var bytes = new byte[16];
         bytes[0] = 0xfd;
         bytes[1] = 0xaa;
-        Hash32(org).CopyTo(bytes, 2);
-        Hash32(region).CopyTo(bytes, 6);
-        Hash32(instanceId).CopyTo(bytes, 10);
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(OrgOffset), KeyOf(org));
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(RegionOffset), KeyOf(region));
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(InstanceOffset), KeyOf(instanceId));
         bytes[15] = 2;
         return new IPAddress(bytes);
     }
@@ -30,9 +36,32 @@ public static class PrivateAddresses
         var bytes = new byte[16];
         bytes[0] = 0xfd;
         bytes[1] = 0xaa;
-        Hash32(org).CopyTo(bytes, 2);
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(OrgOffset), KeyOf(org));
         return new IPAddress(bytes) + "/48";
     }
 
-    private static byte[] Hash32(string value) => SHA256.HashData(Encoding.UTF8.GetBytes(value))[..4];
+    /// <summary>The 32 bits a name (org, region or instance id) takes in an address: the first four bytes of its SHA-256.</summary>
+    public static uint KeyOf(string name)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(name), hash);
+        return BinaryPrimitives.ReadUInt32BigEndian(hash);
+    }
+
+    /// <summary>Whether the address is in <c>fdaa::/16</c>, the private network.</summary>
+    public static bool IsPrivate(IPAddress address) => KeyAt(address, OrgOffset) is not null;
+
+    /// <summary>The org key of a private address (compare with <see cref="KeyOf"/>); null outside <c>fdaa::/16</c>.</summary>
+    public static uint? OrgKey(IPAddress address) => KeyAt(address, OrgOffset);
+
+    /// <summary>The region key of a private address (compare with <see cref="KeyOf"/>); null outside <c>fdaa::/16</c>.</summary>
+    public static uint? RegionKey(IPAddress address) => KeyAt(address, RegionOffset);
+
+    private static uint? KeyAt(IPAddress address, int offset)
+    {
+        if (address.AddressFamily != AddressFamily.InterNetworkV6) return null;
+        Span<byte> bytes = stackalloc byte[16];
+        if (!address.TryWriteBytes(bytes, out _) || bytes[0] != 0xfd || bytes[1] != 0xaa) return null;
+        return BinaryPrimitives.ReadUInt32BigEndian(bytes[offset..]);
+    }
 }

@@ -1,0 +1,29 @@
+using System.Collections.Immutable;
+using System.Net;
+
+namespace Mesh.Gateway.Dns;
+
+/// <summary>What the internal zone says about one question: a response code and AAAA addresses or TXT strings.</summary>
+public sealed record InternalDnsAnswer(DnsOutcome Outcome, ImmutableArray<IPAddress> Addresses, ImmutableArray<string> Texts)
+{
+    public static InternalDnsAnswer Refused { get; } = new(DnsOutcome.Refused, [], []);
+
+    public static InternalDnsAnswer NxDomain { get; } = new(DnsOutcome.NxDomain, [], []);
+
+    /// <summary>The name exists but has no records of the asked type.</summary>
+    public static InternalDnsAnswer NoData { get; } = new(DnsOutcome.NoError, [], []);
+
+    public bool IsEmpty => Addresses.IsEmpty && Texts.IsEmpty;
+
+    /// <summary>Addresses for an AAAA question; NODATA for other types or when there are none.</summary>
+    public static InternalDnsAnswer OfAddresses(DnsQuestionType type, ImmutableArray<IPAddress> addresses) =>
+        type == DnsQuestionType.Aaaa && !addresses.IsEmpty ? new(DnsOutcome.NoError, addresses, []) : NoData;
+
+    /// <summary>Strings (one TXT record each) for a TXT question; NODATA for other types or when there are none.</summary>
+    public static InternalDnsAnswer OfTexts(DnsQuestionType type, ImmutableArray<string> texts) =>
+        type == DnsQuestionType.Txt && !texts.IsEmpty ? new(DnsOutcome.NoError, [], texts) : NoData;
+
+    /// <summary>One TXT string, or NODATA when it is empty.</summary>
+    public static InternalDnsAnswer OfText(DnsQuestionType type, string text) =>
+        text.Length == 0 ? NoData : OfTexts(type, [text]);
+}

@@ -1,0 +1,108 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Net;
+using Mesh.Domain.Regions;
+using Mesh.Domain.Routing;
+
+namespace Mesh.Gateway.Dns;
+
+/// <summary>
+/// Answers questions about the <c>.internal</c> zone the way the mirrored platform's private
+/// network DNS does, from the route table alone (no I/O):
+/// <list type="bullet">
+/// <item>AAAA <c>APP.internal</c>, <c>REGION.APP.internal</c>, <c>topN.nearest.of.APP.internal</c>, <c>ID.vm.APP.internal</c>;</item>
+/// <item>TXT <c>regions.APP.internal</c>, <c>vms.APP.internal</c>, <c>_apps.internal</c>, <c>_instances.internal</c>.</item>
+/// </list>
+/// The asker's org is read from its private address; other orgs' names do not exist for it.
+/// </summary>
+public sealed class InternalDnsResolver(Func<string, string, double>? rtt = null)
+{
+    /// <summary>Every record lives 5 s: instances come and go faster than ordinary DNS expects.</summary>
+    public const int TtlSeconds = 5;
+
+    private const string Zone = "internal";
+
+    private readonly Func<string, string, double> _rtt = rtt ?? EstimatedRtt;
+    // The index of the last table asked about; a new table replaces it (racing builders are
+    // harmless: each builds the same thing from the same table).
+    private volatile InternalDnsIndex _index = InternalDnsIndex.Empty;
+
+    /// <summary>Round trip between two regions estimated from their distance; unknown regions sort last.</summary>
+    public static double EstimatedRtt(string from, string to) =>
+        RegionCatalog.Find(from) is { } a && RegionCatalog.Find(to) is { } b ? RttEstimator.EstimateMs(a, b) : double.MaxValue;
+
+    /// <param name="table">The route table to answer from.</param>
+    /// <param name="name">The asked name, any case, with or without the final dot.</param>
+    /// <param name="type">The asked record type.</param>
+    /// <param name="asker">The source address of the query: its org and region.</param>
+    /// <param name="serverRegion">The region to measure "nearest" from when the asker's address names none.</param>
+    public InternalDnsAnswer Resolve(RouteTableReplica table, string name, DnsQuestionType type, IPAddress asker, string serverRegion)
+    {
+        var labels = LabelsUnderZone(name);
+        if (labels is null)
+        {
+            // Not a recursive resolver: anything outside the zone is somebody else's.
+            return InternalDnsAnswer.Refused;
+        }
+        var index = IndexFor(table);
+        if (index.OrgOf(asker) is not { } org)
+        {
+            return InternalDnsAnswer.Refused;
+        }
+        return labels switch
+        {
+            [] => InternalDnsAnswer.NoData,
+            ["_apps"] => InternalDnsAnswer.OfText(type, org.AppsText),
+            ["_instances"] => InternalDnsAnswer.OfTexts(type, org.InstanceTexts),
+            [.., var app] when org.App(app) is { } zone => ResolveInApp(zone, labels[..^1], type, index.RegionOf(asker) ?? serverRegion),
+            _ => InternalDnsAnswer.NxDomain,
+        };
+    }
+
+    private InternalDnsAnswer ResolveInApp(AppZone app, string[] labels, DnsQuestionType type, string askerRegion) => labels switch
+    {
+        [] => InternalDnsAnswer.OfAddresses(type, app.Addresses),
+        ["regions"] => InternalDnsAnswer.OfText(type, app.RegionsText),
+        ["vms"] => InternalDnsAnswer.OfText(type, app.VmsText),
+        // Empty non-terminals: names with names below them exist (RFC 8020), so a resolver that
+        // walks down label by label does not stop at them.
+        ["vm"] or ["of"] or ["nearest", "of"] => InternalDnsAnswer.NoData,
+        [var region] when RegionCatalog.Find(region) is not null || app.HasRegion(region) => InternalDnsAnswer.OfAddresses(type, app.StartedIn(region)),
+        [var id, "vm"] when app.TryFindVm(id, out var address) => address is null ? InternalDnsAnswer.NoData : InternalDnsAnswer.OfAddresses(type, [address]),
+        [var top, "nearest", "of"] when TopCount(top) is { } count => InternalDnsAnswer.OfAddresses(type, Nearest(app, askerRegion, count)),
+        _ => InternalDnsAnswer.NxDomain,
+    };
+
+    /// <summary>The <paramref name="count"/> started instances nearest the region: its own first, then by RTT, ties by id.</summary>
+    private ImmutableArray<IPAddress> Nearest(AppZone app, string region, int count) =>
+        [.. app.Started
+            .OrderBy(i => string.Equals(i.Region, region, StringComparison.OrdinalIgnoreCase) ? 0 : 1)
+            .ThenBy(i => _rtt(region, i.Region))
+            .ThenBy(i => i.Id, StringComparer.Ordinal)
+            .Take(count)
+            .Select(i => i.Address)];
+
+    private InternalDnsIndex IndexFor(RouteTableReplica table)
+    {
+        // By reference, not version: a publisher's new epoch can restart versions.
+        var index = _index;
+        if (ReferenceEquals(index.Source, table)) return index;
+        index = InternalDnsIndex.Build(table);
+        _index = index;
+        return index;
+    }
+
+    /// <summary>The labels before <c>internal</c>, lower-cased; null for a name outside the zone.</summary>
+    private static string[]? LabelsUnderZone(string name)
+    {
+        if (name.EndsWith('.')) name = name[..^1];
+        var labels = name.ToLowerInvariant().Split('.');
+        return labels[^1] == Zone ? labels[..^1] : null;
+    }
+
+    /// <summary>N of a <c>topN</c> label, at least 1; null for anything else.</summary>
+    private static int? TopCount(string label) =>
+        label.StartsWith("top", StringComparison.Ordinal)
+        && int.TryParse(label.AsSpan(3), NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+        && n > 0 ? n : null;
+}
