@@ -1,10 +1,7 @@
 using System.Net;
 using Mesh.Gateway.Connections;
-<<<<<<< HEAD
 using Mesh.Gateway.Health;
-=======
 using Mesh.Gateway.Dns;
->>>>>>> dns
 using Mesh.Gateway.Hosting;
 using Mesh.Gateway.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -55,13 +52,11 @@ builder.Services.AddHttpForwarder();
 builder.Services.AddSingleton<UpstreamHttpClient>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ListenerManager>());
 builder.Services.AddHostedService<RouteTableSync>();
-<<<<<<< HEAD
 builder.Services.AddHostedService<Mesh.Gateway.Regions.RttProber>();
 builder.Services.AddSingleton<HttpProbe>();
 builder.Services.AddSingleton<IHealthProbe, HealthProbe>();
 builder.Services.AddSingleton<IHealthReporter, ClusterHealthReporter>();
 builder.Services.AddHostedService<HealthCheckService>();
-=======
 // The .internal DNS server runs only where Mesh:Gateway:Dns:Listen names endpoints.
 var dnsOptions = InternalDnsOptions.From(builder.Configuration.GetSection(InternalDnsOptions.Section));
 if (dnsOptions.Listen.Count > 0)
@@ -69,7 +64,6 @@ if (dnsOptions.Listen.Count > 0)
     builder.Services.AddSingleton(Options.Create(dnsOptions));
     builder.Services.AddHostedService<InternalDnsServer>();
 }
->>>>>>> dns
 builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(GatewayMetrics.MeterName).AddPrometheusExporter());
 
 var adminPort = builder.Configuration.GetValue<int?>($"{GatewayOptions.Section}:AdminPort") ?? new GatewayOptions().AdminPort;

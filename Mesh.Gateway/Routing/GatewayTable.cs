@@ -45,10 +45,7 @@ public sealed class GatewayTable
 
     public long Version { get; }
 
-<<<<<<< HEAD
-=======
     /// <summary>The replica this table was built from (the internal DNS reads orgs and instances from it).</summary>
->>>>>>> dns
     public RouteTableReplica Source { get; }
 
     /// <summary>Every instance id in the table (load counters of others can be dropped).</summary>

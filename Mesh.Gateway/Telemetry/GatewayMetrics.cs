@@ -19,11 +19,8 @@ public sealed class GatewayMetrics : IDisposable
     private readonly Counter<long> _bytesIn;
     private readonly Counter<long> _bytesOut;
     private readonly Histogram<double> _connectMs;
-<<<<<<< HEAD
     private readonly Counter<long> _healthChecks;
-=======
     private readonly Counter<long> _dnsQueries;
->>>>>>> dns
     private long _active;
     // Mirrors of the counters the admin /status page and tests read without a metrics pipeline.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _totals = new(StringComparer.Ordinal);
@@ -36,11 +33,8 @@ public sealed class GatewayMetrics : IDisposable
         _bytesIn = _meter.CreateCounter<long>("mesh_gateway_bytes_upstream", "By", "Bytes from clients to instances");
         _bytesOut = _meter.CreateCounter<long>("mesh_gateway_bytes_downstream", "By", "Bytes from instances to clients");
         _connectMs = _meter.CreateHistogram<double>("mesh_gateway_upstream_connect_ms", "ms", "Time to connect to an instance");
-<<<<<<< HEAD
         _healthChecks = _meter.CreateCounter<long>("mesh_gateway_health_checks", description: "Health checks run, by kind and result");
-=======
         _dnsQueries = _meter.CreateCounter<long>("mesh_gateway_dns_queries", description: "Internal DNS queries, by response code (unanswered: not parsable)");
->>>>>>> dns
         _meter.CreateObservableGauge("mesh_gateway_connections_active", () => Interlocked.Read(ref _active), description: "Connections open now");
     }
 
