@@ -119,6 +119,9 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 
 var app = builder.Build();
 app.UseMiddleware<HttpProxyMiddleware>();
+// Routing only after the proxy: WebApplication would otherwise put endpoint matching in front of
+// every proxied request, for the admin endpoints' sake.
+app.UseRouting();
 var state = app.Services.GetRequiredService<GatewayState>();
 var options = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
 app.MapGet("/healthz", () => state.IsReady ? Results.Text("ready\n") : Results.Text("loading route table\n", statusCode: 503));

@@ -40,6 +40,9 @@ app = "bench"
       alpn = ["http/1.1"]
 [[services]]
   internal_port = 18080
+  # Pooled upstream connections, as the peers proxy (the default, "connections", opens one per request).
+  [services.concurrency]
+    type = "requests"
   [[services.ports]]
     port = 28080
     handlers = ["http"]

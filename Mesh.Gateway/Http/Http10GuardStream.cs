@@ -31,6 +31,8 @@ public sealed class Http10GuardStream(Stream inner) : Stream
         set => throw new NotSupportedException();
     }
 
+    // Pooled state machines: a read that does not complete at once allocates nothing.
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (_closed) return 0;

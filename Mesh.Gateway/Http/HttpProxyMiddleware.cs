@@ -6,9 +6,7 @@ using Mesh.Gateway.Hosting;
 using Mesh.Gateway.Listeners;
 using Mesh.Gateway.Routing;
 using Mesh.Gateway.Telemetry;
-using Mesh.Interfaces.Config;
 using Mesh.Interfaces.Model;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -87,10 +85,7 @@ public sealed partial class HttpProxyMiddleware(
             var now = time.GetUtcNow().UtcTicks;
             var candidates = state.Candidates(route, steering.Filter(instances), o.Region, now, steering.Regions);
             if (steering.PreferredInstance is { } preferred) candidates.Sort((a, b) => (b.Id == preferred).CompareTo(a.Id == preferred));
-            // Concurrency by connection: the client connection keeps its instance and slot.
-            var pinned = hops == 0 && steering.IsEmpty && route.Service.Concurrency.Type == ConcurrencyConfig.Connections;
-            var pin = pinned ? CurrentPin(items, route, instances, now) : null;
-            var (instance, load) = pin is not null ? (pin.Instance, pin.Load) : Acquire(candidates, servicePort, route.Service.Concurrency.HardLimit);
+            var (instance, load) = Acquire(candidates, servicePort, route.Service.Concurrency.HardLimit);
             if (instance is null || load is null)
             {
                 var overloaded = candidates.Count > 0;
@@ -99,7 +94,6 @@ public sealed partial class HttpProxyMiddleware(
                     overloaded ? "overloaded" : "no_healthy_instance");
                 return;
             }
-            if (pinned && pin is null) pin = Pin(items, route, instance, load);
             var endpoint = InstanceEndpoints.For(instance, route.App, route.Service)!;
             var h2 = route.Port.HttpOptions?.H2Backend == true;
             ForwarderError result;
@@ -111,7 +105,7 @@ public sealed partial class HttpProxyMiddleware(
             }
             finally
             {
-                if (pin is null) loads.Release(load);
+                loads.Release(load);
             }
             if (result == ForwarderError.None && info.Replay is { } replay)
             {
@@ -145,7 +139,6 @@ public sealed partial class HttpProxyMiddleware(
             if (connectFailed)
             {
                 load.Eject(now + o.EjectionTime.Ticks);
-                if (pin is not null) Unpin(items, pin);
                 metrics.Error("upstream_connect_refused");
                 if (!context.Response.HasStarted && !hasBody && attempt < MaxAttempts)
                 {
@@ -157,43 +150,6 @@ public sealed partial class HttpProxyMiddleware(
             await MapForwarderError(context, result, requestId, route.AppName, failure);
             return;
         }
-    }
-
-    /// <summary>The connection's pin if it can serve this request; a pin that cannot is dropped and its slot freed.</summary>
-    private static ConnectionPin? CurrentPin(IDictionary<object, object?> items, PortRoute route, IReadOnlyList<InstanceRoute> instances, long now)
-    {
-        // HTTP/2 streams of one connection run concurrently and share the items.
-        lock (items)
-        {
-            if (!items.TryGetValue(ConnectionPin.Item, out var held) || held is not ConnectionPin existing) return null;
-            if (existing.Serves(route, instances, now)) return existing;
-            items.Remove(ConnectionPin.Item);
-            existing.Release();
-            return null;
-        }
-    }
-
-    private ConnectionPin? Pin(IDictionary<object, object?> items, PortRoute route, InstanceRoute instance, InstanceLoad load)
-    {
-        if (!items.TryGetValue(ListenerManager.ConnectionItem, out var c) || c is not ConnectionContext connection) return null;
-        var pin = new ConnectionPin(route, instance, load, state.Loads);
-        lock (items)
-        {
-            if (items.TryGetValue(ConnectionPin.Item, out var other) && other is ConnectionPin previous) previous.Release();
-            items[ConnectionPin.Item] = pin;
-        }
-        // Runs at once if the connection has already closed.
-        connection.ConnectionClosed.Register(static p => ((ConnectionPin)p!).Release(), pin);
-        return pin;
-    }
-
-    private static void Unpin(IDictionary<object, object?> items, ConnectionPin pin)
-    {
-        lock (items)
-        {
-            if (items.TryGetValue(ConnectionPin.Item, out var held) && ReferenceEquals(held, pin)) items.Remove(ConnectionPin.Item);
-        }
-        pin.Release();
     }
 
     private (InstanceRoute? Instance, InstanceLoad? Load) Acquire(List<InstanceRoute> candidates, int port, int? hardLimit)

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Mesh.Interfaces.Config;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -23,6 +24,14 @@ public sealed class PlatformTransformer : HttpTransformer
         var info = (ProxiedRequest)context.Items[ProxiedRequest.ItemKey]!;
         var headers = proxyRequest.Headers;
         headers.Host = context.Request.Host.Value;
+        // Concurrency by connections (the default): every request is its own upstream connection,
+        // counted while it lasts; "requests" reuses pooled connections (fly-reference §1D).
+        // An upgrade (WebSocket) keeps its connection for itself anyway.
+        if (info.Route.Service.Concurrency.Type == ConcurrencyConfig.Connections && proxyRequest.Version.Major == 1
+            && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpUpgradeFeature>()?.IsUpgradableRequest != true)
+        {
+            headers.ConnectionClose = true;
+        }
         // The request's headers were copied from the client's: look for spoofed Fly-* there
         // (enumerating HttpRequestHeaders allocates per header).
         foreach (var (name, _) in context.Request.Headers)

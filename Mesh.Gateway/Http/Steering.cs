@@ -15,9 +15,6 @@ public sealed record Steering(IReadOnlyList<string> Regions, IReadOnlyList<strin
     public string? ExcludedInstance { get; init; }
 
     /// <summary>The steering a replay asks for: forced to its region or instance, or away from the instance that replayed.</summary>
-    /// <summary>No steering header: the picker alone decides.</summary>
-    public bool IsEmpty => Regions.Count == 0 && ForcedRegions is null && PreferredInstance is null && ForcedInstance is null && ExcludedInstance is null;
-
     public static Steering ForReplay(ReplayDirective replay, string fromInstance) => new(
         replay.Region is null ? [] : RegionPreferences.Parse(replay.Region),
         replay.Region is null ? null : RegionPreferences.Parse(replay.Region),

@@ -25,8 +25,7 @@ internal sealed partial class ListenerManager(
 {
     public const string ListenerItem = "mesh.listener";
     public const string KindItem = "mesh.kind";
-    /// <summary>The connection itself, for HTTP requests that hold state until it closes (<see cref="Http.ConnectionPin"/>).</summary>
-    public const string ConnectionItem = "mesh.connection";
+
 
     private readonly Dictionary<ListenerKey, BoundListener> _bound = [];
     private readonly HashSet<ListenerKey> _failedBinds = [];
@@ -146,7 +145,6 @@ internal sealed partial class ListenerManager(
             }
             connection.Items[ListenerItem] = listener.Key;
             connection.Items[KindItem] = kind.Value;
-            if (kind.Value.IsHttp()) connection.Items[ConnectionItem] = connection;
             listener.Track(connection);
             metrics.Accepted(kind.Value);
             connection.ConnectionClosed.Register(metrics.Closed);

@@ -41,8 +41,9 @@ public sealed class GatewayState(TimeProvider time)
 
     public void MarkSynced() => Interlocked.Exchange(ref _lastSyncTicks, time.GetUtcNow().UtcTicks);
 
-    public void SetRtt(IReadOnlyDictionary<string, RegionRtt> rtt) =>
-        _rtt = rtt.ToFrozenDictionary(p => p.Key, p => p.Value.Milliseconds);
+    /// <summary>Takes this region's RTT row (measured where gateways reported, else estimated) in <see cref="RttRanking"/> order.</summary>
+    public void SetRtt(string ownRegion, IReadOnlyDictionary<string, RegionRtt> rtt) =>
+        _rtt = RttRanking.Rank(ownRegion, rtt).ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>An app's instances for one connection or request, in the picker's order, with this gateway's loads and RTTs.</summary>
     public List<InstanceRoute> Candidates(PortRoute route, IEnumerable<InstanceRoute> instances, string region, long nowTicks, IReadOnlyList<string>? preferredRegions)
@@ -52,6 +53,6 @@ public sealed class GatewayState(TimeProvider time)
             route.Service.Concurrency, preferredRegions);
     }
 
-    /// <summary>RTT from this gateway's region; unknown regions sort last.</summary>
+    /// <summary>How near a region is to this gateway's (a sort key, see <see cref="RttRanking"/>); unknown regions sort last.</summary>
     public double RttTo(string region) => _rtt.TryGetValue(region, out var ms) ? ms : double.MaxValue;
 }

@@ -10,7 +10,9 @@ namespace Mesh.Gateway.Routing;
 /// service keeps its distance from that port. An instance that binds its real internal ports
 /// (PORT = internal_port) is therefore dialled at HOST:internal_port for every service, as on
 /// the mirrored platform, and one registered on a shifted port (many instances on one loopback
-/// host) keeps working for every service.
+/// host) keeps working for every service. An instance registered at an unspecified host
+/// (<c>[::]:8080</c>, <c>0.0.0.0:8080</c>: "listening on every address") is dialled at its
+/// private 6PN address, the way gateways reach machines over the private network.
 /// </summary>
 public static class InstanceEndpoints
 {
@@ -19,6 +21,8 @@ public static class InstanceEndpoints
         if (!IPEndPoint.TryParse(instance.Address, out var registered)) return null;
         var first = app.Services.Length > 0 ? app.Services[0].InternalPort : service.InternalPort;
         var port = registered.Port + (service.InternalPort - first);
-        return new IPEndPoint(registered.Address, port is > 0 and <= 65535 ? port : registered.Port);
+        var host = registered.Address;
+        if ((host.Equals(IPAddress.IPv6Any) || host.Equals(IPAddress.Any)) && IPAddress.TryParse(instance.PrivateIp, out var privateIp)) host = privateIp;
+        return new IPEndPoint(host, port is > 0 and <= 65535 ? port : registered.Port);
     }
 }

@@ -120,7 +120,7 @@ internal sealed partial class RouteTableSync(
     private async Task RefreshRttAsync()
     {
         var info = await client.GetGrain<IRegionGrain>(options.Value.Region).GetInfo();
-        state.SetRtt(info.Rtt);
+        state.SetRtt(info.Code, info.Rtt);
     }
 
     private void Publish() => state.Publish(factory.Build(_replica));

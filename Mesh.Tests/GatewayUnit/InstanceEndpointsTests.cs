@@ -27,4 +27,11 @@ public sealed class InstanceEndpointsTests
         Assert.Equal("[fdaa::2]:5432", InstanceEndpoints.For(At("[fdaa::2]:8080"), App, App.Services[1])!.ToString());
         Assert.Null(InstanceEndpoints.For(At("nonsense"), App, App.Services[0]));
     }
+
+    [Fact]
+    public void An_instance_listening_on_every_address_is_dialled_at_its_private_address()
+    {
+        Assert.Equal("[fdaa::2]:8080", InstanceEndpoints.For(At("[::]:8080"), App, App.Services[0])!.ToString());
+        Assert.Equal("[fdaa::2]:5432", InstanceEndpoints.For(At("0.0.0.0:8080"), App, App.Services[1])!.ToString());
+    }
 }

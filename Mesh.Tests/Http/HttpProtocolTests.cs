@@ -68,44 +68,33 @@ public sealed class HttpProtocolTests
     }
 
     [Fact]
-    public async Task Concurrency_by_connections_holds_a_slot_per_client_connection()
+    public async Task Concurrency_by_connections_opens_a_connection_per_request_and_requests_reuses_them()
     {
         await using var edge = await EmbeddedEdge.StartAsync();
-        await using var ams = await HttpEchoApp.StartAsync("ams-1");
-        await using var iad = await HttpEchoApp.StartAsync("iad-1");
-        var config = "[http_service]\n  internal_port = 8080\n  [http_service.concurrency]\n    type = \"connections\"\n    soft_limit = 1\n    hard_limit = 1\n";
-        var (_, v4) = await DeployAsync(edge, "conns", config, ("ams", ams.Address), ("iad", iad.Address));
+        await using var byConnection = await CountingHttpApp.StartAsync(http10: false);
+        await using var byRequest = await CountingHttpApp.StartAsync(http10: false);
+        var (_, v4Connections) = await DeployAsync(edge, "conns", "[http_service]\n  internal_port = 8080\n", ("ams", byConnection.Address));
+        var (_, v4Requests) = await DeployAsync(edge, "reqs", "[http_service]\n  internal_port = 8080\n  [http_service.concurrency]\n    type = \"requests\"\n", ("ams", byRequest.Address));
         await edge.StartGatewayAsync();
 
-        using var first = Client(v4);
-        Assert.Contains("instance=ams-1", await first.GetStringAsync("/"));
-        // The first client's connection stays open and holds ams-1's only slot, so a second
-        // connection spills to the next region; the first keeps its instance.
-        using (var second = Client(v4))
+        foreach (var v4 in new[] { v4Connections, v4Requests })
         {
-            Assert.Contains("instance=iad-1", await second.GetStringAsync("/"));
+            using var client = Client(v4);
+            for (var i = 0; i < 5; i++) Assert.Equal("counted", await client.GetStringAsync("/"));
         }
-        Assert.Contains("instance=ams-1", await first.GetStringAsync("/"));
-        first.Dispose();
-
-        // Closing the connection frees the slot (the close reaches the gateway asynchronously).
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        string body;
-        do
-        {
-            using var third = Client(v4);
-            body = await third.GetStringAsync("/");
-        }
-        while (!body.Contains("instance=ams-1") && DateTime.UtcNow < deadline);
-        Assert.Contains("instance=ams-1", body);
+        // As on the mirrored platform: "connections" gives every request its own upstream
+        // connection; "requests" keeps them alive in a pool.
+        Assert.Equal(5, byConnection.Connections);
+        Assert.Equal(1, byRequest.Connections);
     }
 
     [Fact]
     public async Task A_connection_an_app_answered_as_http10_is_not_reused()
     {
         await using var edge = await EmbeddedEdge.StartAsync();
-        await using var old = await Http10App.StartAsync();
-        var (_, v4) = await DeployAsync(edge, "legacy", "[http_service]\n  internal_port = 8080\n", ("ams", old.Address));
+        await using var old = await CountingHttpApp.StartAsync(http10: true);
+        // Pooled upstream connections ("requests"), where reuse would happen.
+        var (_, v4) = await DeployAsync(edge, "legacy", "[http_service]\n  internal_port = 8080\n  [http_service.concurrency]\n    type = \"requests\"\n", ("ams", old.Address));
         await edge.StartGatewayAsync();
 
         using var client = Client(v4);
@@ -113,7 +102,7 @@ public sealed class HttpProtocolTests
         {
             using var response = await client.GetAsync("/");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Equal("old app", await response.Content.ReadAsStringAsync());
+            Assert.Equal("counted", await response.Content.ReadAsStringAsync());
         }
         // The app answers one request per connection and never closes it: reusing a connection
         // would hang the next request.
@@ -151,75 +140,4 @@ public sealed class HttpProtocolTests
         BaseAddress = new Uri("http://app.test"),
         Timeout = TimeSpan.FromSeconds(20),
     };
-
-    /// <summary>
-    /// An app that speaks HTTP/1.0: one request per connection, answered without keep-alive,
-    /// and the connection left open (a proxy must not send it a second request).
-    /// </summary>
-    private sealed class Http10App : IAsyncDisposable
-    {
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        private readonly List<Socket> _sockets = [];
-        private int _connections;
-
-        public string Address => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
-
-        public int Connections => Volatile.Read(ref _connections);
-
-        public static Task<Http10App> StartAsync()
-        {
-            var app = new Http10App();
-            app._listener.Start();
-            _ = app.AcceptLoopAsync();
-            return Task.FromResult(app);
-        }
-
-        private async Task AcceptLoopAsync()
-        {
-            while (true)
-            {
-                Socket socket;
-                try
-                {
-                    socket = await _listener.AcceptSocketAsync();
-                }
-                catch (Exception e) when (e is SocketException or ObjectDisposedException)
-                {
-                    return;
-                }
-                Interlocked.Increment(ref _connections);
-                lock (_sockets) _sockets.Add(socket);
-                _ = AnswerOnceAsync(socket);
-            }
-        }
-
-        private static async Task AnswerOnceAsync(Socket socket)
-        {
-            try
-            {
-                var head = new StringBuilder();
-                var buffer = new byte[4096];
-                while (!head.ToString().Contains("\r\n\r\n"))
-                {
-                    var n = await socket.ReceiveAsync(buffer);
-                    if (n == 0) return;
-                    head.Append(Encoding.ASCII.GetString(buffer, 0, n));
-                }
-                await socket.SendAsync(Encoding.ASCII.GetBytes("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 7\r\n\r\nold app"));
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
-            {
-            }
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            _listener.Stop();
-            lock (_sockets)
-            {
-                foreach (var s in _sockets) s.Dispose();
-            }
-            return ValueTask.CompletedTask;
-        }
-    }
 }
