@@ -67,6 +67,12 @@ if (dnsOptions.Listen.Count > 0)
 builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(GatewayMetrics.MeterName).AddPrometheusExporter());
 
 var adminPort = builder.Configuration.GetValue<int?>($"{GatewayOptions.Section}:AdminPort") ?? new GatewayOptions().AdminPort;
+var adminAddressText = builder.Configuration[$"{GatewayOptions.Section}:AdminAddress"] ?? new GatewayOptions().AdminAddress;
+if (!IPAddress.TryParse(adminAddressText, out var adminAddress))
+{
+    Console.Error.WriteLine($"mesh-gateway: Mesh:Gateway:AdminAddress '{adminAddressText}' is not an IP address");
+    return 1;
+}
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     var tls = kestrel.ApplicationServices.GetRequiredService<TlsOptionsSelector>();
@@ -113,8 +119,8 @@ builder.WebHost.ConfigureKestrel(kestrel =>
         lo.UseHttps(tls.CallbackOptions);
         lo.UseConnectionHandler<ProxyConnectionHandler>();
     });
-    // The admin endpoint: health, status and metrics, on loopback only.
-    kestrel.Listen(IPAddress.Loopback, adminPort);
+    // The admin endpoint: health, status and metrics; loopback unless an operator network is named.
+    kestrel.Listen(adminAddress, adminPort);
 });
 
 var app = builder.Build();
@@ -139,8 +145,9 @@ app.MapGet("/status", () => new
 app.MapPrometheusScrapingEndpoint("/metrics");
 
 await app.StartAsync();
-var admin = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => a.Contains("127.0.0.1"));
+var admin = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 await state.Ready;
 // Tests and scripts wait for this line.
 Console.WriteLine($"mesh-gateway ready region={options.Region} admin={admin} table={state.Table.Version} listeners={state.Table.Listeners.Count}");
 await app.WaitForShutdownAsync();
+return 0;

@@ -29,6 +29,7 @@ class Handler(BaseHTTPRequestHandler):
             self.answer(500 if failing else 200, "failing\n" if failing else "ok\n")
             return
         if self.path == "/slow":
+            print("slow request started", flush=True)
             time.sleep(30)
         lines = [f"instance={INSTANCE} region={REGION} via={self.headers.get('Fly-Region', '-')}"]
         lines += [f"{k}: {v}" for k, v in self.headers.items()]

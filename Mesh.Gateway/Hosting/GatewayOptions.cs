@@ -21,6 +21,9 @@ public sealed class GatewayOptions
     /// <summary>Loopback port of the admin endpoint: /healthz, /status, /metrics (0 = any free port).</summary>
     public int AdminPort { get; set; } = 9091;
 
+    /// <summary>Where the admin endpoint (/healthz, /status, /metrics) listens: loopback, or an operators' network.</summary>
+    public string AdminAddress { get; set; } = "127.0.0.1";
+
     /// <summary>Timeout for connecting to an instance before trying the next one.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
