@@ -145,7 +145,7 @@ app.MapGet("/status", () => new
 app.MapPrometheusScrapingEndpoint("/metrics");
 
 await app.StartAsync();
-var admin = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+var admin = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => !a.Contains("pipeline-", StringComparison.Ordinal));
 await state.Ready;
 // Tests and scripts wait for this line.
 Console.WriteLine($"mesh-gateway ready region={options.Region} admin={admin} table={state.Table.Version} listeners={state.Table.Listeners.Count}");

@@ -6,6 +6,7 @@ private 6PN address).
   GET /        "instance=ID region=REGION via=<Fly-Region header>" then the request headers
   GET /health  200, or 500 while the file $MESH_HEALTH_FILE exists (tests make checks fail)
   GET /slow    answers after 30 s (an in-flight request for the fault tests)
+  POST         as GET, after reading the body
 
 Environment: MESH_INSTANCE, MESH_REGION, MESH_HEALTH_FILE; argument: the port (default 8080).
 """
@@ -34,6 +35,10 @@ class Handler(BaseHTTPRequestHandler):
         lines = [f"instance={INSTANCE} region={REGION} via={self.headers.get('Fly-Region', '-')}"]
         lines += [f"{k}: {v}" for k, v in self.headers.items()]
         self.answer(200, "\n".join(lines) + "\n")
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.do_GET()
 
     def answer(self, status, body):
         data = body.encode()

@@ -186,11 +186,16 @@ public sealed partial class HttpProxyMiddleware(
         await HttpErrors.WriteAsync(context, status, requestId, message);
     }
 
+    /// <summary>
+    /// The instance could not be reached at all (refused, unreachable, connect timeout): nothing
+    /// was sent, so another instance may take the request. A connection that dies after the
+    /// request went out is not one: that request fails, as the client's connection would.
+    /// </summary>
     private static bool IsConnectFailure(Exception? e)
     {
         for (; e is not null; e = e.InnerException)
         {
-            if (e is SocketException) return true;
+            if (e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }) return true;
         }
         return false;
     }

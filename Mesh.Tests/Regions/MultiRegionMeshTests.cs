@@ -88,6 +88,17 @@ public sealed class MultiRegionMeshTests(ITestOutputHelper output)
         Assert.Contains("*", (await mesh.CliAsync("regions", "list", "--rtt")).Stdout);
 
         await MeasurePropagationAsync(instances["iad"].Id);
+
+        // Down leaves nothing behind: no process, namespace, host link or state.
+        var pids = Directory.GetFiles($"{RegionsMesh.StateDir}/pids").Select(f => int.Parse(File.ReadAllText(f).Trim())).ToList();
+        Assert.Equal(10, pids.Count);
+        Assert.Equal(0, (await RegionsMesh.RunAsync("down")).ExitCode);
+        Assert.DoesNotContain(RegionsMesh.Name + "-", (await Tool.RunAsync("ip", ["netns", "list"])).Stdout);
+        Assert.DoesNotContain(RegionsMesh.Name + "-h", (await Tool.RunAsync("ip", ["link", "show"])).Stdout);
+        Assert.DoesNotContain("10.99.0.", (await Tool.RunAsync("ip", ["route", "show"])).Stdout);
+        Assert.False(Directory.Exists(RegionsMesh.StateDir));
+        Assert.All(pids, pid => Assert.False(Directory.Exists($"/proc/{pid}"), $"process {pid} is still running"));
+        Assert.Empty(Directory.Exists("/etc/netns") ? Directory.GetDirectories("/etc/netns", RegionsMesh.Name + "-*") : []);
     }
 
     /// <summary>From a grain call that stops or starts an instance to every gateway holding the change, over 100 changes.</summary>
@@ -167,9 +178,10 @@ public sealed class MultiRegionMeshTests(ITestOutputHelper output)
         Report("redis restarted (iad client)", await iadClient.WaitAsync(iadMark, 100, r => r.Ok, Deadline), expectNoFailures: true);
 
         // An instance stops (its process dies, and it is marked stopped): the request in flight
-        // to it fails, new ones go to the next region.
+        // to it fails (a POST: a bodiless request that never got an answer may be retried
+        // elsewhere), new ones go to the next region.
         var ams = instances["ams"];
-        var inFlight = mesh.CurlAsync("c-ams", url + "slow", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "60");
+        var inFlight = mesh.CurlAsync("c-ams", url + "slow", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "60", "-X", "POST", "-d", "order=1");
         await WaitForFileLineAsync($"{RegionsMesh.StateDir}/logs/inst-{ams.Id}.log", "slow request started");
         amsMark = amsClient.Mark();
         var killed = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
