@@ -45,4 +45,14 @@ public sealed class PrivateAddressKeysTests
         Assert.Null(PrivateAddresses.OrgKey(address));
         Assert.Null(PrivateAddresses.RegionKey(address));
     }
+
+    [Fact]
+    public void The_same_instance_registered_in_another_region_gets_another_address_in_the_same_org_network()
+    {
+        var ams = PrivateAddresses.For("acme", "ams", "1234abcd5678ef");
+        var sin = PrivateAddresses.For("acme", "sin", "1234abcd5678ef");
+        Assert.NotEqual(ams, sin);
+        Assert.Equal(PrivateAddresses.OrgKey(ams), PrivateAddresses.OrgKey(sin));
+        Assert.NotEqual(PrivateAddresses.RegionKey(ams), PrivateAddresses.RegionKey(sin));
+    }
 }
