@@ -15,18 +15,8 @@ public sealed class HttpGatewayTests
 {
     private const string WebConfig = "[http_service]\n  internal_port = 8080\n";
 
-    private static async Task<(IAppGrain App, string V4)> DeployAsync(EmbeddedEdge edge, string name, string config, params (string Region, HttpEchoApp App)[] instances)
-    {
-        var app = edge.Grains.GetGrain<IAppGrain>(name);
-        await app.Create("personal");
-        await app.Deploy(config);
-        var v4 = await app.AllocateIp(IpKind.V4);
-        foreach (var (region, instance) in instances)
-        {
-            await app.AddInstance(new InstanceRegistration(region, instance.Address, []));
-        }
-        return (app, v4.Address);
-    }
+    private static Task<(IAppGrain App, string V4)> DeployAsync(EmbeddedEdge edge, string name, string config, params (string Region, HttpEchoApp App)[] instances) =>
+        edge.DeployWithV4Async(name, config, [.. instances.Select(i => (i.Region, i.App.Address))]);
 
     private static Task<CliResult> Curl(params string[] args) => Tool.RunAsync("curl", ["-s", "-i", "--max-time", "20", .. args]);
 

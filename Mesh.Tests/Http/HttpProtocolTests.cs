@@ -13,18 +13,8 @@ namespace Mesh.Tests.Http;
 [Collection(ProcessTests.Name)]
 public sealed class HttpProtocolTests
 {
-    private static async Task<(IAppGrain App, string V4)> DeployAsync(EmbeddedEdge edge, string name, string config, params (string Region, string Address)[] instances)
-    {
-        var app = edge.Grains.GetGrain<IAppGrain>(name);
-        await app.Create("personal");
-        await app.Deploy(config);
-        var v4 = await app.AllocateIp(IpKind.V4);
-        foreach (var (region, address) in instances)
-        {
-            await app.AddInstance(new InstanceRegistration(region, address, []));
-        }
-        return (app, v4.Address);
-    }
+    private static Task<(IAppGrain App, string V4)> DeployAsync(EmbeddedEdge edge, string name, string config, params (string Region, string Address)[] instances) =>
+        edge.DeployWithV4Async(name, config, instances);
 
     [Fact]
     public async Task A_real_grpc_client_reaches_an_h2c_grpc_server_over_tls_and_cleartext()

@@ -57,6 +57,20 @@ internal sealed class EmbeddedEdge : IAsyncDisposable
         await gateway.DisposeAsync();
     }
 
+    /// <summary>Creates and deploys an app (org personal), allocates it a dedicated IPv4 and registers its instances.</summary>
+    public async Task<(IAppGrain App, string V4)> DeployWithV4Async(string name, string config, params (string Region, string Address)[] instances)
+    {
+        var app = Grains.GetGrain<IAppGrain>(name);
+        await app.Create("personal");
+        await app.Deploy(config);
+        var v4 = await app.AllocateIp(Mesh.Interfaces.Model.IpKind.V4);
+        foreach (var (region, address) in instances)
+        {
+            await app.AddInstance(new Mesh.Interfaces.Model.InstanceRegistration(region, address, []));
+        }
+        return (app, v4.Address);
+    }
+
     public async Task<long> RouteVersionAsync() =>
         (await Grains.GetGrain<IRouteTableGrain>(IRouteTableGrain.Global).GetSnapshot()).Version;
 
