@@ -94,13 +94,13 @@ public sealed partial class HttpProxyMiddleware(
                     overloaded ? "overloaded" : "no_healthy_instance");
                 return;
             }
-            var endpoint = InstanceEndpoints.For(instance, route.App, route.Service)!;
+            var destination = DestinationPrefixes.For(instance, route.App, route.Service)!;
             var h2 = route.Port.HttpOptions?.H2Backend == true;
             ForwarderError result;
             try
             {
                 var started = Stopwatch.GetTimestamp();
-                result = await forwarder.SendAsync(context, $"http://{endpoint}", upstream.Invoker, upstream.Config(h2), PlatformTransformer.Instance);
+                result = await forwarder.SendAsync(context, destination, upstream.Invoker, upstream.Config(h2), PlatformTransformer.Instance);
                 if (result == ForwarderError.None) metrics.Proxied(route.AppName, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
             finally

@@ -23,6 +23,7 @@ public sealed class PlatformTransformer : HttpTransformer
         await base.TransformRequestAsync(context, proxyRequest, destinationPrefix, cancellationToken);
         var info = (ProxiedRequest)context.Items[ProxiedRequest.ItemKey]!;
         var headers = proxyRequest.Headers;
+        var sent = context.Request.Headers;
         headers.Host = context.Request.Host.Value;
         // Concurrency by connections (the default): every request is its own upstream connection,
         // counted while it lasts; "requests" reuses pooled connections (fly-reference §1D).
@@ -38,25 +39,25 @@ public sealed class PlatformTransformer : HttpTransformer
         {
             if (name.StartsWith("Fly-", StringComparison.OrdinalIgnoreCase) && !PlatformHeaders.ClientMaySend(name)) headers.Remove(name);
         }
-        Set(headers, PlatformHeaders.ClientIp, info.ClientIp);
+        Set(headers, sent, PlatformHeaders.ClientIp, info.ClientIp);
         var forwardedFor = context.Request.Headers[PlatformHeaders.ForwardedFor].ToString();
-        Set(headers, PlatformHeaders.ForwardedFor, string.IsNullOrEmpty(forwardedFor) ? info.ClientIp : forwardedFor + ", " + info.ClientIp);
+        Set(headers, sent, PlatformHeaders.ForwardedFor, string.IsNullOrEmpty(forwardedFor) ? info.ClientIp : forwardedFor + ", " + info.ClientIp);
         var proto = info.Https ? "https" : "http";
-        Set(headers, PlatformHeaders.ForwardedProto, proto);
-        Set(headers, PlatformHeaders.FlyForwardedProto, proto);
-        Set(headers, PlatformHeaders.ForwardedSsl, info.Https ? "on" : "off");
-        Set(headers, PlatformHeaders.FlyForwardedSsl, info.Https ? "on" : "off");
+        Set(headers, sent, PlatformHeaders.ForwardedProto, proto);
+        Set(headers, sent, PlatformHeaders.FlyForwardedProto, proto);
+        Set(headers, sent, PlatformHeaders.ForwardedSsl, info.Https ? "on" : "off");
+        Set(headers, sent, PlatformHeaders.FlyForwardedSsl, info.Https ? "on" : "off");
         var port = PortText(info.Port);
-        if (!headers.Contains(PlatformHeaders.ForwardedPort)) Set(headers, PlatformHeaders.ForwardedPort, port);
-        Set(headers, PlatformHeaders.FlyForwardedPort, port);
-        Set(headers, PlatformHeaders.Region, info.Region);
-        Set(headers, PlatformHeaders.RequestId, info.RequestId);
-        Set(headers, PlatformHeaders.RequestStart, $"t={info.StartMicroseconds}");
-        if (info.ReplaySource is { } source) Set(headers, ReplayDirective.SourceHeader, source);
-        if (info.PreferredInstanceUnavailable is { } missing) Set(headers, PlatformHeaders.PreferredInstanceUnavailable, missing);
+        if (!sent.ContainsKey(PlatformHeaders.ForwardedPort)) Set(headers, sent, PlatformHeaders.ForwardedPort, port);
+        Set(headers, sent, PlatformHeaders.FlyForwardedPort, port);
+        Set(headers, sent, PlatformHeaders.Region, info.Region);
+        Set(headers, sent, PlatformHeaders.RequestId, info.RequestId);
+        Set(headers, sent, PlatformHeaders.RequestStart, $"t={info.StartMicroseconds}");
+        if (info.ReplaySource is { } source) Set(headers, sent, ReplayDirective.SourceHeader, source);
+        if (info.PreferredInstanceUnavailable is { } missing) Set(headers, sent, PlatformHeaders.PreferredInstanceUnavailable, missing);
         var via = context.Request.Headers[PlatformHeaders.Via].ToString();
         var hop = Hop(context.Request.Protocol);
-        Set(headers, PlatformHeaders.Via, string.IsNullOrEmpty(via) ? hop : via + ", " + hop);
+        Set(headers, sent, PlatformHeaders.Via, string.IsNullOrEmpty(via) ? hop : via + ", " + hop);
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext context, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
@@ -111,9 +112,10 @@ public sealed class PlatformTransformer : HttpTransformer
         _ => port.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
-    private static void Set(HttpRequestHeaders headers, string name, string value)
+    /// <summary>Replaces a header; the outgoing copy of the client's headers holds it only if the client sent it.</summary>
+    private static void Set(HttpRequestHeaders headers, IHeaderDictionary sent, string name, string value)
     {
-        headers.Remove(name);
+        if (sent.ContainsKey(name)) headers.Remove(name);
         headers.TryAddWithoutValidation(name, value);
     }
 }

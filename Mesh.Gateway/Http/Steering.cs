@@ -26,8 +26,16 @@ public sealed record Steering(IReadOnlyList<string> Regions, IReadOnlyList<strin
         ExcludedInstance = replay.Elsewhere ? fromInstance : null,
     };
 
+    /// <summary>No steering: most requests, which then allocate nothing here.</summary>
+    public static Steering None { get; } = new([], null, null, null, null, null);
+
     public static Steering From(IHeaderDictionary headers, IReadOnlyList<InstanceRoute> instances)
     {
+        if (!headers.ContainsKey(PlatformHeaders.ForceRegion) && !headers.ContainsKey(PlatformHeaders.PreferRegion)
+            && !headers.ContainsKey(PlatformHeaders.ForceInstance) && !headers.ContainsKey(PlatformHeaders.PreferInstance))
+        {
+            return None;
+        }
         var forceRegion = headers[PlatformHeaders.ForceRegion].ToString();
         var forced = string.IsNullOrWhiteSpace(forceRegion) ? null : RegionPreferences.Parse(forceRegion);
         var prefer = RegionPreferences.Parse(headers[PlatformHeaders.PreferRegion].ToString());
@@ -52,7 +60,7 @@ public sealed record Steering(IReadOnlyList<string> Regions, IReadOnlyList<strin
     }
 
     public IEnumerable<InstanceRoute> Filter(IEnumerable<InstanceRoute> instances) =>
-        instances.Where(i => (ForcedInstance is null || i.Id == ForcedInstance) && (ForcedRegions is null || ForcedRegions.Contains(i.Region)) && i.Id != ExcludedInstance);
+        ReferenceEquals(this, None) ? instances : instances.Where(i => (ForcedInstance is null || i.Id == ForcedInstance) && (ForcedRegions is null || ForcedRegions.Contains(i.Region)) && i.Id != ExcludedInstance);
 
     private static string? Clean(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

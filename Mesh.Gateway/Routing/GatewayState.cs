@@ -48,9 +48,18 @@ public sealed class GatewayState(TimeProvider time)
     /// <summary>An app's instances for one connection or request, in the picker's order, with this gateway's loads and RTTs.</summary>
     public List<InstanceRoute> Candidates(PortRoute route, IEnumerable<InstanceRoute> instances, string region, long nowTicks, IReadOnlyList<string>? preferredRegions)
     {
-        var port = route.Service.InternalPort;
-        return InstancePicker.Order(instances, region, RttTo, id => Loads.InFlight(id, port), id => Loads.For(id, port).IsEjected(nowTicks),
+        _rttTo ??= RttTo;
+        return InstancePicker.Order(instances, region, _rttTo, new BoardLoads(Loads, route.Service.InternalPort, nowTicks),
             route.Service.Concurrency, preferredRegions);
+    }
+
+    private Func<string, double>? _rttTo;
+
+    private readonly struct BoardLoads(LoadBoard board, int port, long nowTicks) : InstancePicker.ILoads
+    {
+        public int InFlight(string instanceId) => board.InFlight(instanceId, port);
+
+        public bool IsEjected(string instanceId) => board.IsEjected(instanceId, port, nowTicks);
     }
 
     /// <summary>How near a region is to this gateway's (a sort key, see <see cref="RttRanking"/>); unknown regions sort last.</summary>

@@ -12,6 +12,14 @@ namespace Mesh.Gateway.Routing;
 /// </summary>
 public static class InstancePicker
 {
+    /// <summary>Loads and ejections of the instances for one service, as the picker reads them.</summary>
+    public interface ILoads
+    {
+        int InFlight(string instanceId);
+
+        bool IsEjected(string instanceId);
+    }
+
     public static List<InstanceRoute> Order(
         IEnumerable<InstanceRoute> instances,
         string gatewayRegion,
@@ -19,15 +27,26 @@ public static class InstancePicker
         Func<string, int> inFlight,
         Func<string, bool> ejected,
         ConcurrencyConfig limits,
+        IReadOnlyList<string>? preferredRegions = null) =>
+        Order(instances, gatewayRegion, rttTo, new FuncLoads(inFlight, ejected), limits, preferredRegions);
+
+    /// <summary>The data path's overload: a struct view of the load board, so a pick allocates no closures.</summary>
+    public static List<InstanceRoute> Order<TLoads>(
+        IEnumerable<InstanceRoute> instances,
+        string gatewayRegion,
+        Func<string, double> rttTo,
+        TLoads loads,
+        ConcurrencyConfig limits,
         IReadOnlyList<string>? preferredRegions = null)
+        where TLoads : ILoads
     {
         preferredRegions ??= [];
         // Per connection: one list, keys computed once per instance, no LINQ sort chain.
         var ranked = new List<(InstanceRoute Instance, Key Key)>();
         foreach (var i in instances)
         {
-            if (!i.IsRoutable || ejected(i.Id)) continue;
-            var load = inFlight(i.Id);
+            if (!i.IsRoutable || loads.IsEjected(i.Id)) continue;
+            var load = loads.InFlight(i.Id);
             if (limits.HardLimit is { } hard && load >= hard) continue;
             var local = i.Region == gatewayRegion;
             ranked.Add((i, new Key(Rank(preferredRegions, i.Region), local ? 0 : 1, local ? 0 : rttTo(i.Region), load >= limits.SoftLimit ? 1 : 0, load)));
@@ -36,6 +55,13 @@ public static class InstancePicker
         var ordered = new List<InstanceRoute>(ranked.Count);
         foreach (var (instance, _) in ranked) ordered.Add(instance);
         return ordered;
+    }
+
+    private readonly struct FuncLoads(Func<string, int> inFlight, Func<string, bool> ejected) : ILoads
+    {
+        public int InFlight(string instanceId) => inFlight(instanceId);
+
+        public bool IsEjected(string instanceId) => ejected(instanceId);
     }
 
     private readonly record struct Key(int Preference, int Remote, double Rtt, int OverSoft, int Load);

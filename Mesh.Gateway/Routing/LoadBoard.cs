@@ -17,6 +17,9 @@ public sealed class LoadBoard
 
     public int InFlight(string instanceId, int port) => _loads.TryGetValue((instanceId, port), out var load) ? load.InFlight : 0;
 
+    /// <summary>Whether passive health has ejected the instance's port (without creating a counter for it).</summary>
+    public bool IsEjected(string instanceId, int port, long nowTicks) => _loads.TryGetValue((instanceId, port), out var load) && load.IsEjected(nowTicks);
+
     public void Release(InstanceLoad load)
     {
         load.Release();
