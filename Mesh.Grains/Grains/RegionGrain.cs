@@ -11,6 +11,11 @@ internal sealed class RegionGrain(
     [PersistentState("region", MeshStorage.Name)] IPersistentState<RegionState> state,
     TimeProvider time) : Grain, IRegionGrain
 {
+    private const double PersistThresholdMs = 1;
+    private static readonly TimeSpan PersistInterval = TimeSpan.FromMinutes(5);
+
+    private DateTimeOffset _lastWrite;
+
     private RegionDefinition Definition => RegionCatalog.Get(this.GetPrimaryKeyString());
 
     public Task<RegionInfo> GetInfo()
@@ -31,7 +36,15 @@ internal sealed class RegionGrain(
         {
             throw new MeshException("invalid_rtt", $"RTT {milliseconds} ms to {toRegion} is out of range");
         }
-        state.State.Measured[other.Code] = new RegionRtt(Math.Round(milliseconds, 2), true, time.GetUtcNow());
-        await state.WriteStateAsync();
+        var now = time.GetUtcNow();
+        var previous = state.State.Measured.GetValueOrDefault(other.Code);
+        state.State.Measured[other.Code] = new RegionRtt(Math.Round(milliseconds, 2), true, now);
+        // Every gateway reports every few seconds: store only a real change, or now and then to
+        // refresh the timestamps; the value in memory (what GetInfo answers) is always the latest.
+        if (previous is null || Math.Abs(previous.Milliseconds - milliseconds) >= PersistThresholdMs || now - _lastWrite >= PersistInterval)
+        {
+            await state.WriteStateAsync();
+            _lastWrite = now;
+        }
     }
 }
