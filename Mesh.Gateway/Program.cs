@@ -27,6 +27,10 @@ builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 builder.Logging.AddFilter("Polly", LogLevel.Warning);
 // YARP logs every forwarded request at Information: a console write (and its lock) per request.
 builder.Logging.AddFilter("Yarp", LogLevel.Warning);
+// ASP.NET Core hosting starts an Activity and a logging scope (two AsyncLocal writes and a
+// quarter of the allocations of a proxied request) whenever its logger is enabled at all; it
+// only logs request starts and ends, which a gateway does not want per request anyway.
+builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 
 builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));
 // Serve from the last good table while the cluster is unreachable: Kestrel must not wait

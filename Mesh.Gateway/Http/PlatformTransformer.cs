@@ -33,11 +33,16 @@ public sealed class PlatformTransformer : HttpTransformer
         {
             headers.ConnectionClose = true;
         }
-        // The request's headers were copied from the client's: look for spoofed Fly-* there
-        // (enumerating HttpRequestHeaders allocates per header).
-        foreach (var (name, _) in context.Request.Headers)
+        // Client-sent Fly-* headers (other than the steering ones) are the proxy's to set. The
+        // non-validated view enumerates without allocating; spoofs are rare, so the list is too.
+        List<string>? spoofed = null;
+        foreach (var (name, _) in headers.NonValidated)
         {
-            if (name.StartsWith("Fly-", StringComparison.OrdinalIgnoreCase) && !PlatformHeaders.ClientMaySend(name)) headers.Remove(name);
+            if (name.StartsWith("Fly-", StringComparison.OrdinalIgnoreCase) && !PlatformHeaders.ClientMaySend(name)) (spoofed ??= []).Add(name);
+        }
+        if (spoofed is not null)
+        {
+            foreach (var name in spoofed) headers.Remove(name);
         }
         Set(headers, sent, PlatformHeaders.ClientIp, info.ClientIp);
         var forwardedFor = context.Request.Headers[PlatformHeaders.ForwardedFor].ToString();

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Mesh.Gateway.Routing;
 using Mesh.Gateway.Telemetry;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,18 +22,40 @@ internal sealed partial class ListenerManager(
     GatewayTransport transport,
     GatewayMetrics metrics,
     ILoggerFactory loggerFactory,
+    IServiceProvider services,
     ILogger<ListenerManager> logger) : IHostedService, IAsyncDisposable
 {
     public const string ListenerItem = "mesh.listener";
     public const string KindItem = "mesh.kind";
 
-
     private readonly Dictionary<ListenerKey, BoundListener> _bound = [];
     private readonly HashSet<ListenerKey> _failedBinds = [];
     private readonly Lock _lock = new();
-    // One factory for the process: it owns the memory pools of every connection (notes §3).
-    private readonly SocketConnectionContextFactory _factory = new(new SocketConnectionFactoryOptions(), loggerFactory.CreateLogger<SocketConnectionContextFactory>());
+    // One factory for the process: it owns the memory pools of every connection (notes §3). The
+    // options' own default pool rents from ArrayPool.Shared, which misses (and allocates) for
+    // every read of a busy gateway; Kestrel's pinned-block pool factory, as its own socket
+    // transport uses, does not.
+    private readonly SocketConnectionContextFactory _factory = new(
+        SocketOptionsWithPool(services.GetService<IMemoryPoolFactory<byte>>()),
+        loggerFactory.CreateLogger<SocketConnectionContextFactory>());
     private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>
+    /// Socket options whose connections take their buffers from Kestrel's pool factory. The
+    /// setter is internal (Kestrel's own transport sets it from DI), hence reflection; should a
+    /// later ASP.NET Core rename it, connections fall back to the default pool and still work.
+    /// </summary>
+    private static SocketConnectionFactoryOptions SocketOptionsWithPool(IMemoryPoolFactory<byte>? pool)
+    {
+        var options = new SocketConnectionFactoryOptions();
+        if (pool is not null)
+        {
+            typeof(SocketConnectionFactoryOptions)
+                .GetProperty("MemoryPoolFactory", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)
+                ?.SetValue(options, pool);
+        }
+        return options;
+    }
 
     public IReadOnlyCollection<ListenerKey> Bound
     {
