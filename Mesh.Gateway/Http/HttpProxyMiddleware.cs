@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Mesh.Gateway.Connections;
 using Mesh.Gateway.Hosting;
 using Mesh.Gateway.Listeners;

@@ -49,17 +49,19 @@ public sealed partial class RttProber(
     {
         var members = await client.GetGrain<IClusterInfoGrain>(0).Members();
         var targets = members
-            .Where(m => m.Status == "Active" && m.Region != ownRegion && IPEndPoint.TryParse(m.Address, out _))
-            .GroupBy(m => m.Region, StringComparer.Ordinal);
+            .Where(m => m.Status == "Active" && m.Region != ownRegion)
+            .Select(m => (m.Region, Endpoint: IPEndPoint.TryParse(m.Address, out var ep) ? ep : null))
+            .Where(m => m.Endpoint is not null)
+            .GroupBy(m => m.Region, m => m.Endpoint!, StringComparer.Ordinal);
         var region = client.GetGrain<IRegionGrain>(ownRegion);
         foreach (var group in targets)
         {
             double? best = null;
-            foreach (var member in group)
+            foreach (var endpoint in group)
             {
                 for (var i = 0; i < SamplesPerRound; i++)
                 {
-                    if (await SampleAsync(IPEndPoint.Parse(member.Address), timeout, cancellationToken) is { } ms && (best is null || ms < best)) best = ms;
+                    if (await SampleAsync(endpoint, timeout, cancellationToken) is { } ms && (best is null || ms < best)) best = ms;
                 }
             }
             if (best is { } rtt)

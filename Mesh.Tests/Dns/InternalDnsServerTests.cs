@@ -98,10 +98,11 @@ public sealed class InternalDnsServerTests
         {
             Assert.Empty(server.Listening);
             // The first failed bind is logged; the retries after it are not.
-            for (var i = 0; i < 100 && log.Lines.Count == 0; i++) await Task.Delay(50);
+            await log.WaitForAsync(l => l.Level == LogLevel.Warning, TimeSpan.FromSeconds(10));
             Assert.Equal(LogLevel.Warning, log.Lines.Single().Level);
             squatter.Dispose();
-            for (var i = 0; i < 100 && server.Listening.Count == 0; i++) await Task.Delay(50);
+            // The retry that binds logs "DNS listening on".
+            await log.WaitForAsync(l => l.Level == LogLevel.Information, TimeSpan.FromSeconds(10));
 
             Assert.Equal([endpoint], server.Listening);
             Assert.Equal(ReturnCode.Refused, (await AskAsync(new UdpClientTransport(endpoint.Port))).ReturnCode);

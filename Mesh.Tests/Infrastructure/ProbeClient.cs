@@ -24,14 +24,16 @@ internal sealed class ProbeClient(RunningProcess process)
         var until = DateTime.UtcNow + deadline;
         while (true)
         {
+            // Taken before reading, so a line printed in between still wakes the wait.
+            var next = process.NextLineAsync();
             var since = Results.Skip(mark).ToList();
             if (since.Count(condition) >= count) return since;
             if (DateTime.UtcNow > until || process.HasExited)
             {
                 throw new TimeoutException($"probe: {since.Count(condition)} of {count} wanted requests after the mark; last: {string.Join(" | ", since.TakeLast(5).Select(r => r.Text))}");
             }
-            // Requests arrive every 20 ms: this only spaces the re-reads.
-            await Task.Delay(50);
+            var left = until - DateTime.UtcNow;
+            await Task.WhenAny(next, Task.Delay(left > TimeSpan.Zero ? left : TimeSpan.Zero));
         }
     }
 }

@@ -15,6 +15,7 @@ internal sealed class RunningProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly ConcurrentBag<(string Text, TaskCompletionSource<string> Done)> _waiters = [];
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _nextLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private RunningProcess(Process process)
     {
@@ -81,6 +82,12 @@ internal sealed class RunningProcess : IAsyncDisposable
 
     public Task WaitForExitAsync(TimeSpan timeout) => _exited.Task.WaitAsync(timeout);
 
+    /// <summary>Completes when the process prints its next line (or exits).</summary>
+    public Task NextLineAsync()
+    {
+        lock (_output) return Task.WhenAny(_nextLine.Task, _exited.Task);
+    }
+
     /// <summary>SIGTERM, then wait for the process to finish its graceful shutdown.</summary>
     public async Task TerminateAsync(TimeSpan timeout)
     {
@@ -101,7 +108,14 @@ internal sealed class RunningProcess : IAsyncDisposable
     private void OnLine(string? line)
     {
         if (line is null) return;
-        lock (_output) _output.AppendLine(line);
+        TaskCompletionSource woken;
+        lock (_output)
+        {
+            _output.AppendLine(line);
+            woken = _nextLine;
+            _nextLine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        woken.TrySetResult();
         foreach (var (text, done) in _waiters)
         {
             if (line.Contains(text, StringComparison.Ordinal)) done.TrySetResult(line);
