@@ -1,7 +1,5 @@
 using System.CommandLine;
 using Mesh.Cli.Output;
-using Mesh.Domain.Regions;
-using Mesh.Interfaces;
 
 namespace Mesh.Cli.Commands;
 
@@ -13,7 +11,7 @@ internal static class RegionsCommand
         var rtt = new Option<bool>("--rtt") { Description = "Show the round-trip-time matrix (ms; * = measured)" };
         var list = new Command("list", "List regions").With(rtt).Runs(async (p, c) =>
         {
-            var infos = await Task.WhenAll(RegionCatalog.All.Select(r => c.Grains.GetGrain<IRegionGrain>(r.Code).GetInfo()));
+            var infos = (await c.Api.ListAsync<Mesh.Interfaces.Model.RegionInfo>("/v1/regions", c.Cancellation)).ToArray();
             c.Out.Print(infos, r => p.GetValue(rtt) ? Matrix(r) : Plain(r));
         });
         return new Command("regions", "Regions of the mesh").With(list);
