@@ -11,7 +11,7 @@ internal static class CliFailure
 {
     public static string Describe(Exception e) => e switch
     {
-        MeshException m => $"Error: {ApiProblem.OneLine(m.Message)}",
+        MeshException m => $"Error: {OneLine.Of(m.Message)}",
         HttpRequestException h => $"Error: the mesh API did not answer: {FirstLine(h)}",
         TimeoutException or OrleansException or IOException => $"Error: the mesh did not answer: {FirstLine(e)}",
         AggregateException { InnerExceptions.Count: 1 } a => Describe(a.InnerExceptions[0]),

@@ -110,7 +110,7 @@ internal sealed class ApiClient : IDisposable
             var text = await response.Content.ReadAsStringAsync(deadline.Token);
             if (!response.IsSuccessStatusCode)
             {
-                throw ApiProblem.ToException(response.StatusCode, text, Endpoint.ToString());
+                throw ProblemReader.ToException(response.StatusCode, text, Endpoint.ToString());
             }
             return text;
         }

@@ -21,7 +21,7 @@ internal static class ApiFailure
             _ => SocketReason(e) ?? InnermostMessage(e),
         };
         var hint = e.HttpRequestError == HttpRequestError.SecureConnectionError ? "" : endpoint.Hint;
-        return new MeshException("api_unreachable", ApiProblem.OneLine($"cannot reach the mesh API at {endpoint}: {reason}{hint}"));
+        return new MeshException("api_unreachable", OneLine.Of($"cannot reach the mesh API at {endpoint}: {reason}{hint}"));
     }
 
     public static MeshException ConnectTimeout(ApiEndpoint endpoint, TimeSpan timeout) =>
@@ -31,7 +31,7 @@ internal static class ApiFailure
         new("api_timeout", $"the mesh API at {endpoint} did not answer within {timeout.TotalSeconds:0} s");
 
     public static MeshException BadAnswer(ApiEndpoint endpoint, string what) =>
-        new("api_bad_response", ApiProblem.OneLine($"the mesh API at {endpoint} answered with something the CLI cannot read ({what}); is --api the mesh API?"));
+        new("api_bad_response", OneLine.Of($"the mesh API at {endpoint} answered with something the CLI cannot read ({what}); is --api the mesh API?"));
 
     private static string? SocketReason(Exception e)
     {

@@ -1,18 +1,20 @@
 using System.Text.Json;
 using Mesh.Domain;
+using Mesh.Hosting;
 using Mesh.Interfaces.Api;
 
 namespace Mesh.Cli.Api;
 
 /// <summary>
-/// <c>DATA/api.json</c>, written by an embedded silo when its API serves:
+/// <c>DATA/api.json</c>, written by an embedded silo when its API serves (<see cref="EmbeddedApiEndpoint"/>),
+/// read strictly here so that a damaged file is named rather than taken for no mesh:
 /// <c>{"url": "http://127.0.0.1:PORT", "process_id": N}</c>.
 /// </summary>
 internal sealed record ApiFile(string Url, int ProcessId)
 {
-    public const string FileName = "api.json";
+    public const string FileName = EmbeddedApiEndpoint.FileName;
 
-    public const string TokenFileName = "operator.token";
+    public const string TokenFileName = EmbeddedApiEndpoint.OperatorTokenFileName;
 
     /// <summary>The file's content, or null when there is none or it is damaged.</summary>
     public static ApiFile? TryReadFrom(string dataDir)

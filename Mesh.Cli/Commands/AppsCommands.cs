@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Mesh.Cli.Api;
-using Mesh.Cli.Api.Model;
+using Mesh.Interfaces.Api;
 using Mesh.Cli.Output;
 using Mesh.Interfaces.Model;
 

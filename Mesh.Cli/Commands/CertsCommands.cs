@@ -2,7 +2,7 @@ using System.CommandLine;
 using Mesh.Cli.Output;
 using Mesh.Domain;
 using Mesh.Cli.Api;
-using Mesh.Cli.Api.Model;
+using Mesh.Interfaces.Api;
 using Mesh.Interfaces.Model;
 
 namespace Mesh.Cli.Commands;

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Text.Json;
-using Mesh.Cli.Api.Model;
+using Mesh.Cli.Api;
+using Mesh.Interfaces.Api;
 using Mesh.Cli.Output;
 using Mesh.Interfaces.Model;
 
@@ -29,12 +29,12 @@ internal static class StatusCommand
             {
                 text += $"IPs: {pool.V6InUse} IPv6, {pool.DedicatedV4InUse}/{pool.DedicatedV4Size} dedicated IPv4, {pool.SharedV4Holders} apps on shared {pool.SharedV4Address}\n";
             }
-            foreach (var problem in s.StateProblems) text += $"State problems: {StateProblemText.Of(problem)}\n";
+            foreach (var problem in s.StateProblems) text += $"State problems: {OneLine.Of(problem)}\n";
             return text;
         });
     });
 
     private sealed record Status(
         IReadOnlyList<SiloMember> Members, IReadOnlyList<string> Regions, int Apps, int Instances, long RouteTableVersion,
-        IpPoolUsage? IpPool, IReadOnlyList<JsonElement> StateProblems);
+        IpPoolUsage? IpPool, IReadOnlyList<string> StateProblems);
 }

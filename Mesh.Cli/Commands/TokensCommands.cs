@@ -1,7 +1,8 @@
 using System.CommandLine;
 using Mesh.Cli.Api;
-using Mesh.Cli.Api.Model;
+using Mesh.Interfaces.Api;
 using Mesh.Cli.Output;
+using Mesh.Interfaces.Model;
 using Mesh.Security;
 
 namespace Mesh.Cli.Commands;
@@ -38,7 +39,7 @@ internal static class TokensCommands
                 var table = new Table("ID", "KIND", "ORG", "APP", "NAME", "CREATED", "EXPIRES", "REVOKED");
                 foreach (var t in r)
                 {
-                    table.Add(t.Id, t.Kind, t.Org, t.App, t.Name, t.CreatedAt.ToString("u"), t.ExpiresAt?.ToString("u") ?? "never", t.Revoked ? "yes" : "no");
+                    table.Add(t.Id, KindText(t.Kind), t.Org, t.App, t.Name, t.CreatedAt.ToString("u"), t.ExpiresAt?.ToString("u") ?? "never", t.Revoked ? "yes" : "no");
                 }
                 return table.ToString();
             });
@@ -55,4 +56,12 @@ internal static class TokensCommands
 
         return new Command("tokens", "Manage API tokens").With(create, list, revoke);
     }
+
+    private static string KindText(ApiTokenKind kind) => kind switch
+    {
+        ApiTokenKind.Operator => "operator",
+        ApiTokenKind.Org => "org",
+        ApiTokenKind.App => "deploy",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
 }

@@ -31,8 +31,8 @@ public sealed class CliTenancyTests
         var op = MeshCli.ForDataDir(dir.Path);
         Assert.Contains("acme", await op.OkAsync("orgs", "create", "acme"));
         await op.OkAsync("orgs", "create", "globex");
-        var acme = op.WithToken(await NewTokenAsync(op, "--org", "acme", "--name", "ci", "--expiry", "720h"));
-        var globex = op.WithArgs("--token", await NewTokenAsync(op, "--org", "globex"));
+        var acme = op.WithToken((await NewTokenAsync(op, "--org", "acme", "--name", "ci", "--expiry", "720h")).Token);
+        var globex = op.WithArgs("--token", (await NewTokenAsync(op, "--org", "globex")).Token);
 
         Assert.Contains("New app created: shop (org acme)", await acme.OkAsync("apps", "create", "shop"));
         await acme.OkAsync("deploy", "-a", "shop", "-c", toml);
@@ -73,7 +73,8 @@ public sealed class CliTenancyTests
 
         // A deploy token: its one app, nothing else.
         await acme.OkAsync("apps", "create", "shop2");
-        var deployer = op.WithToken(await NewTokenAsync(acme, "--app", "shop", "--name", "ci-shop"));
+        var (deployId, deployToken) = await NewTokenAsync(acme, "--app", "shop", "--name", "ci-shop");
+        var deployer = op.WithToken(deployToken);
         Assert.Contains("Release v2 of shop", await deployer.OkAsync("deploy", "-a", "shop", "-c", toml));
         Assert.Contains("not found", await deployer.FailsAsync("deploy", "-a", "shop2", "-c", toml));
         Assert.Contains("not found", await deployer.FailsAsync("deploy", "-a", "store", "-c", toml));
@@ -81,7 +82,7 @@ public sealed class CliTenancyTests
 
         // Revoked: refused on the very next call.
         var tokens = JsonDocument.Parse(await acme.OkAsync("tokens", "list", "--json")).RootElement.EnumerateArray().ToList();
-        var deployId = tokens.Single(t => t.GetProperty("name").GetString() == "ci-shop").GetProperty("id").GetString()!;
+        Assert.Contains(tokens, t => t.GetProperty("id").GetString() == deployId && t.GetProperty("app").GetString() == "shop");
         Assert.Contains(tokens, t => t.GetProperty("name").GetString() == "ci" && t.GetProperty("expiresAt").ValueKind == JsonValueKind.String);
         Assert.DoesNotContain("mesh_", string.Join("", tokens.Select(t => t.GetRawText())));
         Assert.Contains($"Revoked token {deployId}", await acme.OkAsync("tokens", "revoke", deployId));
@@ -89,15 +90,18 @@ public sealed class CliTenancyTests
         Assert.Equal(["shop", "shop2"], await AppNamesAsync(acme));
     }
 
-    private static async Task<string> NewTokenAsync(MeshCli mesh, params string[] args)
+    /// <summary>Creates one token with the human output (checked) and one with --json (returned).</summary>
+    private static async Task<(string Id, string Token)> NewTokenAsync(MeshCli mesh, params string[] args)
     {
         var human = await mesh.OkAsync(["tokens", "create", .. args]);
+        Assert.StartsWith("mesh_", human);
         Assert.Contains("will not be shown again", human);
         using var created = JsonDocument.Parse(await mesh.OkAsync(["tokens", "create", .. args, "--json"]));
         var token = created.RootElement.GetProperty("token").GetString()!;
         Assert.StartsWith("mesh_", token);
-        Assert.False(string.IsNullOrEmpty(created.RootElement.GetProperty("id").GetString()));
-        return token;
+        var id = created.RootElement.GetProperty("id").GetString()!;
+        Assert.Contains(id, token);
+        return (id, token);
     }
 
     private static async Task<string[]> AppNamesAsync(MeshCli mesh) => Names(await mesh.OkAsync("apps", "list", "--json"));

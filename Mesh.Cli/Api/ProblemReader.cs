@@ -9,7 +9,7 @@ namespace Mesh.Cli.Api;
 /// <c>code</c> and <c>detail</c> (today's one-line message), or, for anything else (a proxy's
 /// HTML page, an empty 502), one line with the status.
 /// </summary>
-internal static class ApiProblem
+internal static class ProblemReader
 {
     public static MeshException ToException(HttpStatusCode status, string? body, string url)
     {
@@ -33,7 +33,7 @@ internal static class ApiProblem
             HttpStatusCode.Forbidden => $"the mesh API at {url} does not allow this with this token (403)",
             _ => $"the mesh API at {url} answered {(int)status} {ReasonOf(status)}",
         };
-        return new MeshException(code, OneLine(message));
+        return new MeshException(code, OneLine.Of(message));
     }
 
     private static string? Text(JsonElement e, string name) =>
@@ -50,7 +50,4 @@ internal static class ApiProblem
 
     private static string ReasonOf(HttpStatusCode status) =>
         System.Text.RegularExpressions.Regex.Replace(status.ToString(), "(?<=[a-z])(?=[A-Z])", " ");
-
-    public static string OneLine(string text) =>
-        string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }
