@@ -24,7 +24,8 @@ internal static class StatusCommand
         {
             var table = new Table("SILO", "REGION", "ADDRESS", "STATUS");
             foreach (var m in s.Members) table.Add(m.Name, m.Region, m.Address, m.Status);
-            var text = table + $"\nRegions: {string.Join(", ", s.Regions)}\nApps: {s.Apps}  Instances: {s.Instances}  Route table version: {s.RouteTableVersion}\n";
+            // A tenant's token sees no members: no empty silo table for it.
+            var text = (s.Members.Count > 0 ? table + "\n" : "") + $"Regions: {string.Join(", ", s.Regions)}\nApps: {s.Apps}  Instances: {s.Instances}  Route table version: {s.RouteTableVersion}\n";
             if (s.IpPool is { } pool)
             {
                 text += $"IPs: {pool.V6InUse} IPv6, {pool.DedicatedV4InUse}/{pool.DedicatedV4Size} dedicated IPv4, {pool.SharedV4Holders} apps on shared {pool.SharedV4Address}\n";

@@ -38,6 +38,9 @@ internal sealed partial class MeshCli
     /// <summary>The same discovery, with this token in MESH_API_TOKEN (e.g. an org token instead of the operator's).</summary>
     public MeshCli WithToken(string token) => new(new Dictionary<string, string>(_env) { ["MESH_API_TOKEN"] = token }, Extra);
 
+    /// <summary>The same, with this environment variable (e.g. MESH_API_CA).</summary>
+    public MeshCli WithEnv(string key, string value) => new(new Dictionary<string, string>(_env) { [key] = value }, Extra);
+
     /// <summary>The same, with these arguments after every command's own (e.g. <c>--token T</c>).</summary>
     public MeshCli WithArgs(params string[] args) => new(_env, [.. Extra, .. args]);
 
