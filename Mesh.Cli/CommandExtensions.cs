@@ -15,7 +15,8 @@ internal static class CommandExtensions
                 parse.GetValue(GlobalOptions.DataDir),
                 parse.GetValue(GlobalOptions.ClusterId),
                 parse.GetValue(GlobalOptions.ServiceId),
-                cancellation);
+                cancellation,
+                parse.GetValue(GlobalOptions.TlsDir));
             await body(parse, new CliContext(connection.Client, new Printer(parse.GetValue(GlobalOptions.Json), Console.Out), cancellation));
             return 0;
         });

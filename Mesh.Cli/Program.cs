@@ -15,6 +15,7 @@ root.Subcommands.Add(InstancesCommands.Build());
 root.Subcommands.Add(RegionsCommand.Build());
 root.Subcommands.Add(StatusCommand.Build());
 root.Subcommands.Add(PingCommand.Build());
+root.Subcommands.Add(ClusterCommands.Build());
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
