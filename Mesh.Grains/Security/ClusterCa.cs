@@ -27,9 +27,9 @@ public sealed class ClusterCa : IDisposable
     /// <summary>The CA certificate (with its private key).</summary>
     public X509Certificate2 Certificate { get; }
 
-    public string CertificatePem => Certificate.ExportCertificatePem();
+    public string CertificatePem => Certificate.ExportCertificatePem() + "\n";
 
-    public string KeyPem => _key.ExportPkcs8PrivateKeyPem();
+    public string KeyPem => _key.ExportPkcs8PrivateKeyPem() + "\n";
 
     public static ClusterCa Create(string clusterId, DateTimeOffset now)
     {
@@ -88,7 +88,7 @@ public sealed class ClusterCa : IDisposable
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
         using var certificate = request.Create(Certificate, now - Backdate, notAfter, serial);
-        return new IssuedCertificate(certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem(), certificate.SerialNumber);
+        return new IssuedCertificate(certificate.ExportCertificatePem() + "\n", key.ExportPkcs8PrivateKeyPem() + "\n", certificate.SerialNumber);
     }
 
     /// <summary>Node names are DNS labels joined by dots (they are the certificate's DNS name).</summary>

@@ -14,7 +14,8 @@ public sealed class ClusterTrust(X509Certificate2Collection roots)
     public static ClusterTrust FromPem(string caPem)
     {
         var roots = new X509Certificate2Collection();
-        roots.ImportFromPem(caPem);
+        // A bundle made with `cat a.pem b.pem` of files without a final newline is still two certificates.
+        roots.ImportFromPem(caPem.Replace("----------", "-----\n-----", StringComparison.Ordinal));
         return new ClusterTrust(roots);
     }
 

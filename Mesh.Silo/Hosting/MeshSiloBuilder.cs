@@ -5,6 +5,7 @@ using Mesh.Silo.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
@@ -27,6 +28,9 @@ public static class MeshSiloBuilder
         var tls = new NodeTlsDirectory(settings.TlsDirectory);
         silo.UseClusterTls(tls);
         silo.Services.AddMeshGrainServices(configuration, tls.LoadDataKeys());
+        // Orleans logs every failed handshake with a stack trace: a port scan or an RTT probe (a bare
+        // TCP handshake) would flood the log. Refused certificates are logged once, with the reason, by ClusterTls.
+        silo.Services.AddLogging(l => l.AddFilter("Orleans.Connections.Security", LogLevel.Error));
 
         if (settings.Embedded)
         {
