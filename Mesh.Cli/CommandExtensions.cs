@@ -41,7 +41,8 @@ internal static class CommandExtensions
                         parse.GetValue(GlobalOptions.DataDir),
                         parse.GetValue(GlobalOptions.ClusterId),
                         parse.GetValue(GlobalOptions.ServiceId),
-                        connect.Token);
+                        connect.Token,
+                        parse.GetValue(GlobalOptions.TlsDir));
                 }
                 catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
                 {

@@ -37,6 +37,12 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
+    public static readonly Option<string?> TlsDir = new("--tls-dir")
+    {
+        Description = "mesh ping: operator TLS directory (ca.pem, node.pem, node.key) for the cluster connection (default: $MESH_TLS_DIR, or the embedded mesh's)",
+        Recursive = true,
+    };
+
     public static readonly Option<string?> ClusterId = new("--cluster-id") { Description = "mesh ping: Orleans cluster id (default: mesh)", Recursive = true };
 
     public static readonly Option<string?> ServiceId = new("--service-id") { Description = "mesh ping: Orleans service id (default: mesh)", Recursive = true };
@@ -49,6 +55,7 @@ internal static class GlobalOptions
         root.Options.Add(Ca);
         root.Options.Add(DataDir);
         root.Options.Add(Redis);
+        root.Options.Add(TlsDir);
         root.Options.Add(ClusterId);
         root.Options.Add(ServiceId);
     }

@@ -23,6 +23,7 @@ root.Subcommands.Add(StatusCommand.Build());
 root.Subcommands.Add(OrgsCommands.Build());
 root.Subcommands.Add(TokensCommands.Build());
 root.Subcommands.Add(PingCommand.Build());
+root.Subcommands.Add(ClusterCommands.Build());
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

@@ -36,7 +36,15 @@ builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(Gate
 // Serve from the last good table while the cluster is unreachable: Kestrel must not wait
 // for the Orleans client to connect (spike G9).
 builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
-GatewayCluster.Configure(builder);
+try
+{
+    GatewayCluster.Configure(builder);
+}
+catch (Mesh.Domain.MeshException e)
+{
+    Console.Error.WriteLine($"mesh-gateway: {e.Message}");
+    return 1;
+}
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<GatewayState>();

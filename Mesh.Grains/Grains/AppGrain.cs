@@ -7,6 +7,7 @@ using Mesh.Domain.Ips;
 using Mesh.Domain.Regions;
 using Mesh.Interfaces;
 using Mesh.Interfaces.Model;
+using Mesh.Security;
 
 namespace Mesh.Grains;
 
@@ -17,7 +18,8 @@ namespace Mesh.Grains;
 /// </summary>
 internal sealed class AppGrain(
     [PersistentState("app", MeshStorage.Name)] IPersistentState<AppState> state,
-    TimeProvider time) : Grain, IAppGrain
+    TimeProvider time,
+    SecretSealer sealer) : Grain, IAppGrain
 {
     private string Name => this.GetPrimaryKeyString();
     private AppState S => state.State;
@@ -138,7 +140,7 @@ internal sealed class AppGrain(
         }
         var info = CertificateFactory.Inspect(host, certificatePem, keyPem, now);
         await Catalog.ClaimHostname(host, Name);
-        S.Certificates[host] = new StoredCertificate(info, certificatePem, keyPem);
+        S.Certificates[host] = new StoredCertificate(info, certificatePem, sealer.Seal(keyPem));
         await state.WriteStateAsync();
         await PublishAsync();
         return info;
@@ -210,7 +212,12 @@ internal sealed class AppGrain(
         S.Org,
         S.Config.Services,
         [.. S.Ips],
-        [.. S.Certificates.Values.Select(c => new CertificateRoute(c.Info.Hostname, c.CertificatePem, c.KeyPem))]);
+        [.. S.Certificates.Values.Select(c => new CertificateRoute(c.Info.Hostname, c.CertificatePem, KeyOf(c)))]);
+
+    // Gateways terminate TLS, so the route (sent only over mutual TLS) carries the key in clear.
+    // A key stored before keys were sealed is still read as it is; the next change of the app seals it.
+    private string KeyOf(StoredCertificate certificate) =>
+        SecretSealer.IsSealed(certificate.SealedKey) ? sealer.Unseal(certificate.SealedKey) : certificate.SealedKey;
 
     private Task PublishAsync() => RouteTable.PublishApp(Route());
 

@@ -1,4 +1,5 @@
 using Mesh.Domain.Ips;
+using Mesh.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -9,9 +10,14 @@ namespace Mesh.Hosting;
 /// <summary>What every silo (real or test) needs besides storage and clustering.</summary>
 public static class MeshServices
 {
-    public static IServiceCollection AddMeshGrainServices(this IServiceCollection services, IConfiguration? configuration = null)
+    /// <param name="dataKeys">The cluster data keys: grains seal the secrets they store (certificate keys) with them.</param>
+    public static IServiceCollection AddMeshGrainServices(this IServiceCollection services, IConfiguration? configuration = null, DataKeyRing? dataKeys = null)
     {
         services.TryAddSingleton(TimeProvider.System);
+        if (dataKeys is not null)
+        {
+            services.TryAddSingleton(new SecretSealer(dataKeys));
+        }
         // State is stored with the Orleans binary serializer, not the default Newtonsoft JSON:
         // it round-trips every [GenerateSerializer] type (JSON cannot rebuild immutable
         // collections) and stays version tolerant through the [Id] attributes.

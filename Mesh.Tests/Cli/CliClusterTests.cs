@@ -8,8 +8,8 @@ using Mesh.Tests.Infrastructure;
 namespace Mesh.Tests.Cli;
 
 /// <summary>
-/// The CLI against a Redis cluster of two silos, each serving the API over HTTPS with a certificate
-/// from the cluster's CA: it trusts that CA through --ca or MESH_API_CA (and refuses the API
+/// The CLI against a Redis cluster of two silos (mutual TLS between them), each serving the API over
+/// HTTPS with an operator-supplied certificate: it trusts that CA through --ca or MESH_API_CA (and refuses the API
 /// without it), and what one silo's API did is what the other's shows, revocation included.
 /// </summary>
 [Collection(ProcessTests.Name)]
@@ -21,23 +21,24 @@ public sealed class CliClusterTests
         await using var redis = await RedisServer.StartAsync();
         using var dir = new TempDir();
         var serviceId = "cli-" + Guid.NewGuid().ToString("N")[..8];
-        var operatorToken = ApiToken.New(ApiTokenKind.Operator).Text;
-        var hashFile = Path.Combine(dir.Path, "operator.hash");
-        await File.WriteAllTextAsync(hashFile, ApiToken.HashOf(operatorToken));
+        using var identity = new ClusterIdentity();
+        var operatorToken = (await File.ReadAllTextAsync(identity.Cluster.OperatorTokenPath)).Trim();
         var (ca, certificate, key) = await WriteCaAndServerCertificateAsync(dir.Path);
 
-        Dictionary<string, string> Env() => new()
+        // Each silo's TLS directory holds the operator token's hash, which its API checks tokens against.
+        Dictionary<string, string> Env(string tlsDir) => new()
         {
             ["Mesh__IpPool__DedicatedV4"] = "127.84.0.0/28",
             ["Mesh__IpPool__SharedV4"] = "127.84.1.1",
             ["Mesh__IpPool__DedicatedV6"] = "fdaa:636c:6900::/64",
-            ["Mesh__Api__Port"] = FreePort.Next().ToString(),
-            ["Mesh__Api__OperatorTokenHashFile"] = hashFile,
+            ["Mesh__Api__OperatorTokenHashFile"] = Path.Combine(tlsDir, NodeTlsDirectory.OperatorHashFile),
             ["Mesh__Api__CertificatePath"] = certificate,
             ["Mesh__Api__KeyPath"] = key,
         };
-        await using var ams = await SiloProcess.StartAsync("ams", redis.Connection, serviceId: serviceId, env: Env());
-        await using var iad = await SiloProcess.StartAsync("iad", redis.Connection, serviceId: serviceId, env: Env());
+        var amsTls = identity.Issue(NodeRole.Silo, "silo-ams");
+        var iadTls = identity.Issue(NodeRole.Silo, "silo-iad");
+        await using var ams = await SiloProcess.StartAsync("ams", redis.Connection, serviceId: serviceId, env: Env(amsTls), tlsDir: amsTls);
+        await using var iad = await SiloProcess.StartAsync("iad", redis.Connection, serviceId: serviceId, env: Env(iadTls), tlsDir: iadTls);
         Assert.StartsWith("https://", MeshCli.ApiUrlOf(ams.ReadyLine));
 
         var opAms = MeshCli.ForSilo(ams, operatorToken).WithArgs("--ca", ca);
@@ -73,7 +74,7 @@ public sealed class CliClusterTests
         }
     }
 
-    /// <summary>A cluster CA and the API's certificate it issued for 127.0.0.1, as PEM files.</summary>
+    /// <summary>A CA and the API's certificate it issued for 127.0.0.1, as PEM files (an operator-supplied API certificate).</summary>
     private static async Task<(string Ca, string Certificate, string Key)> WriteCaAndServerCertificateAsync(string dir)
     {
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);

@@ -1,5 +1,6 @@
 using Mesh.Interfaces;
 using Mesh.Interfaces.Model;
+using Mesh.Security;
 using Mesh.Tests.Infrastructure;
 
 namespace Mesh.Tests.Cluster;
@@ -27,16 +28,18 @@ public sealed class RedisClusterTests
     public async Task Concurrent_allocations_are_distinct_and_state_survives_kill_and_restart()
     {
         await using var redis = await RedisServer.StartAsync();
+        using var identity = new ClusterIdentity();
+        var tls = new[] { "ams", "iad", "sin" }.ToDictionary(r => r, r => identity.Issue(NodeRole.Silo, "silo-" + r));
         var serviceId = "redis-" + Guid.NewGuid().ToString("N")[..8];
         var regions = new[] { "ams", "iad", "sin" };
         var silos = new List<SiloProcess>();
         foreach (var region in regions)
         {
-            silos.Add(await SiloProcess.StartAsync(region, redis.Connection, serviceId: serviceId, env: Pools));
+            silos.Add(await SiloProcess.StartAsync(region, redis.Connection, serviceId: serviceId, env: Pools, tlsDir: tls[region]));
         }
 
         Dictionary<string, string[]> held;
-        await using (var client = await ClusterClientHost.ConnectAsync(redis.Connection, serviceId))
+        await using (var client = await ClusterClientHost.ConnectAsync(redis.Connection, serviceId, identity.Operator))
         {
             var grains = client.Client;
             var members = await grains.GetGrain<IClusterInfoGrain>(0).Members();
@@ -77,11 +80,11 @@ public sealed class RedisClusterTests
         silos.Clear();
         for (var i = 0; i < regions.Length; i++)
         {
-            silos.Add(await SiloProcess.StartAsync(regions[i], redis.Connection, serviceId: serviceId, env: Pools, siloPort: ports[i].SiloPort, gatewayPort: ports[i].GatewayPort));
+            silos.Add(await SiloProcess.StartAsync(regions[i], redis.Connection, serviceId: serviceId, env: Pools, siloPort: ports[i].SiloPort, gatewayPort: ports[i].GatewayPort, tlsDir: tls[regions[i]]));
         }
         try
         {
-            await using var client = await ClusterClientHost.ConnectAsync(redis.Connection, serviceId);
+            await using var client = await ClusterClientHost.ConnectAsync(redis.Connection, serviceId, identity.Operator);
             var names = held.Keys.ToArray();
             var restarted = await Eventually.Succeeds(() => ReadHeld(client.Client, names), Recovery);
             Assert.Equal(Flatten(held), Flatten(restarted));

@@ -39,7 +39,7 @@ internal sealed class EmbeddedEdge : IAsyncDisposable
             ["Mesh__IpPool__DedicatedV4"] = prefix + ".0/24",
             ["Mesh__IpPool__SharedV4"] = edge.SharedV4,
         });
-        edge.Client = await ClusterClientHost.ConnectEmbeddedAsync(edge.Silo.GatewayPort);
+        edge.Client = await ClusterClientHost.ConnectEmbeddedAsync(edge.Silo.GatewayPort, edge._dir.Path);
         return edge;
     }
 

@@ -1,6 +1,7 @@
 using Mesh.Domain.Ips;
 using Mesh.Grains;
 using Mesh.Hosting;
+using Mesh.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
@@ -12,6 +13,9 @@ namespace Mesh.Tests.Infrastructure;
 /// </summary>
 public sealed class InProcessCluster : IAsyncLifetime
 {
+    /// <summary>The data keys the silos seal certificate keys with (one ring for the whole test run).</summary>
+    public static DataKeyRing TestKeys { get; } = DataKeyRing.New();
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IClusterClient Client => Cluster.Client;
@@ -22,7 +26,7 @@ public sealed class InProcessCluster : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(MeshStorage.Name);
-            silo.Services.AddMeshGrainServices();
+            silo.Services.AddMeshGrainServices(dataKeys: TestKeys);
             silo.Services.Configure<IpPoolOptions>(o =>
             {
                 o.SharedV4 = "127.78.0.1";
