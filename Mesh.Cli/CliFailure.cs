@@ -13,7 +13,8 @@ internal static class CliFailure
     {
         MeshException m => $"Error: {OneLine.Of(m.Message)}",
         HttpRequestException h => $"Error: the mesh API did not answer: {FirstLine(h)}",
-        TimeoutException or OrleansException or IOException => $"Error: the mesh did not answer: {FirstLine(e)}",
+        TimeoutException or OrleansException => $"Error: the mesh did not answer: {FirstLine(e)}",
+        IOException => $"Error: {FirstLine(e)}",
         AggregateException { InnerExceptions.Count: 1 } a => Describe(a.InnerExceptions[0]),
         _ => $"Error: {e.GetType().Name}: {FirstLine(e)}",
     };
