@@ -25,7 +25,7 @@ public static class ApiHost
     public static void AddMeshApi(this WebApplicationBuilder builder, SiloSettings silo, ApiSettings api)
     {
         var credential = OperatorCredential.Load(silo, api);
-        var certificate = !silo.Embedded && api.Https ? LoadCertificate(api) : null;
+        var (certificate, chain) = !silo.Embedded && api.Https ? LoadCertificate(api) : (null, null);
         var address = silo.Embedded ? IPAddress.Loopback : silo.AdvertisedAddress;
 
         var services = builder.Services;
@@ -54,7 +54,11 @@ public static class ApiHost
                 return;
             }
             listen.Protocols = HttpProtocols.Http1AndHttp2;
-            listen.UseHttps(certificate);
+            listen.UseHttps(https =>
+            {
+                https.ServerCertificate = certificate;
+                https.ServerCertificateChain = chain;
+            });
         }));
     }
 
@@ -94,13 +98,17 @@ public static class ApiHost
         }
     }
 
-    private static X509Certificate2 LoadCertificate(ApiSettings api)
+    /// <summary>The leaf with its key, and the intermediates after it in the same PEM file (sent to clients with it).</summary>
+    private static (X509Certificate2 Certificate, X509Certificate2Collection Chain) LoadCertificate(ApiSettings api)
     {
         try
         {
             using var pem = X509Certificate2.CreateFromPemFile(api.CertificatePath!, api.KeyPath);
+            var chain = new X509Certificate2Collection();
+            chain.ImportFromPemFile(api.CertificatePath!);
+            chain.RemoveAt(0);
             // An ephemeral PEM key cannot back a TLS server on every platform; a PKCS#12 round trip makes it a stored one.
-            return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+            return (X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null), chain);
         }
         catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
         {
