@@ -77,6 +77,10 @@ public static class ApiHost
         RegionEndpoints.Map(v1);
         StatusEndpoints.Map(v1);
         TokenEndpoints.Map(v1);
+        // An unknown path under /v1 (after authentication) is a problem too, not an empty 404.
+        v1.MapFallback((HttpContext context) => Task.FromException(
+            new MeshException("route_not_found", $"no such API path: {context.Request.Method} {context.Request.Path}")))
+            .ExcludeFromDescription();
     }
 
     /// <summary>The URL the API really listens on (the port is the kernel's choice when 0 was asked).</summary>

@@ -88,6 +88,8 @@ public sealed class ApiSurfaceTests(EmbeddedApiFixture mesh) : IClassFixture<Emb
         Assert.Contains("kind", badJson.Detail);
         var badLimit = (await op.GetAsync("/v1/apps?limit=0")).Problem();
         Assert.Equal((400, "invalid_limit"), (badLimit.Status, badLimit.Code));
+        var noRoute = (await op.GetAsync("/v1/nothing/here")).Problem();
+        Assert.Equal((404, "route_not_found"), (noRoute.Status, noRoute.Code));
     }
 
     [Fact]
