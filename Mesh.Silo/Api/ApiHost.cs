@@ -2,12 +2,14 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Mesh.Domain;
+using Mesh.Interfaces.Api;
 using Mesh.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,6 +45,12 @@ public static class ApiHost
         {
             document.Info.Title = "Mesh tenant API";
             document.Info.Description = "docs/api.md: bearer tokens (operator, org, deploy); errors are application/problem+json.";
+            document.Components ??= new Microsoft.OpenApi.OpenApiComponents();
+            document.Components.SecuritySchemes = new Dictionary<string, Microsoft.OpenApi.IOpenApiSecurityScheme>
+            {
+                ["bearer"] = new Microsoft.OpenApi.OpenApiSecurityScheme { Type = Microsoft.OpenApi.SecuritySchemeType.Http, Scheme = "bearer" },
+            };
+            document.Security = [new Microsoft.OpenApi.OpenApiSecurityRequirement { [new Microsoft.OpenApi.OpenApiSecuritySchemeReference("bearer", document, null)] = [] }];
             return Task.CompletedTask;
         }));
 
@@ -68,7 +76,9 @@ public static class ApiHost
         app.UseMiddleware<AuthenticationMiddleware>();
         app.MapGet("/healthz", () => "ok").ExcludeFromDescription();
         app.MapOpenApi(AuthenticationMiddleware.OpenApiPath);
-        var v1 = app.MapGroup("/v1").ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        var v1 = app.MapGroup("/v1").WithMetadata(
+            Problem(StatusCodes.Status400BadRequest), Problem(StatusCodes.Status401Unauthorized),
+            Problem(StatusCodes.Status403Forbidden), Problem(StatusCodes.Status404NotFound));
         OrgEndpoints.Map(v1);
         AppEndpoints.Map(v1);
         IpEndpoints.Map(v1);
@@ -82,6 +92,8 @@ public static class ApiHost
             new MeshException("route_not_found", $"no such API path: {context.Request.Method} {context.Request.Path}")))
             .ExcludeFromDescription();
     }
+
+    private static ProducesResponseTypeMetadata Problem(int status) => new(status, typeof(ApiProblem), [ApiProblem.ContentType]);
 
     /// <summary>The URL the API really listens on (the port is the kernel's choice when 0 was asked).</summary>
     public static string BoundUrl(this WebApplication app) =>
