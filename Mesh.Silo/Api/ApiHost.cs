@@ -2,12 +2,14 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Mesh.Domain;
+using Mesh.Interfaces.Api;
 using Mesh.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,7 +27,7 @@ public static class ApiHost
     public static void AddMeshApi(this WebApplicationBuilder builder, SiloSettings silo, ApiSettings api)
     {
         var credential = OperatorCredential.Load(silo, api);
-        var certificate = !silo.Embedded && api.Https ? LoadCertificate(api) : null;
+        var (certificate, chain) = !silo.Embedded && api.Https ? LoadCertificate(api) : (null, null);
         var address = silo.Embedded ? IPAddress.Loopback : silo.AdvertisedAddress;
 
         var services = builder.Services;
@@ -43,6 +45,12 @@ public static class ApiHost
         {
             document.Info.Title = "Mesh tenant API";
             document.Info.Description = "docs/api.md: bearer tokens (operator, org, deploy); errors are application/problem+json.";
+            document.Components ??= new Microsoft.OpenApi.OpenApiComponents();
+            document.Components.SecuritySchemes = new Dictionary<string, Microsoft.OpenApi.IOpenApiSecurityScheme>
+            {
+                ["bearer"] = new Microsoft.OpenApi.OpenApiSecurityScheme { Type = Microsoft.OpenApi.SecuritySchemeType.Http, Scheme = "bearer" },
+            };
+            document.Security = [new Microsoft.OpenApi.OpenApiSecurityRequirement { [new Microsoft.OpenApi.OpenApiSecuritySchemeReference("bearer", document, null)] = [] }];
             return Task.CompletedTask;
         }));
 
@@ -54,7 +62,11 @@ public static class ApiHost
                 return;
             }
             listen.Protocols = HttpProtocols.Http1AndHttp2;
-            listen.UseHttps(certificate);
+            listen.UseHttps(https =>
+            {
+                https.ServerCertificate = certificate;
+                https.ServerCertificateChain = chain;
+            });
         }));
     }
 
@@ -64,7 +76,9 @@ public static class ApiHost
         app.UseMiddleware<AuthenticationMiddleware>();
         app.MapGet("/healthz", () => "ok").ExcludeFromDescription();
         app.MapOpenApi(AuthenticationMiddleware.OpenApiPath);
-        var v1 = app.MapGroup("/v1").ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        var v1 = app.MapGroup("/v1").WithMetadata(
+            Problem(StatusCodes.Status400BadRequest), Problem(StatusCodes.Status401Unauthorized),
+            Problem(StatusCodes.Status403Forbidden), Problem(StatusCodes.Status404NotFound));
         OrgEndpoints.Map(v1);
         AppEndpoints.Map(v1);
         IpEndpoints.Map(v1);
@@ -73,7 +87,13 @@ public static class ApiHost
         RegionEndpoints.Map(v1);
         StatusEndpoints.Map(v1);
         TokenEndpoints.Map(v1);
+        // An unknown path under /v1 (after authentication) is a problem too, not an empty 404.
+        v1.MapFallback((HttpContext context) => Task.FromException(
+            new MeshException("route_not_found", $"no such API path: {context.Request.Method} {context.Request.Path}")))
+            .ExcludeFromDescription();
     }
+
+    private static ProducesResponseTypeMetadata Problem(int status) => new(status, typeof(ApiProblem), [ApiProblem.ContentType]);
 
     /// <summary>The URL the API really listens on (the port is the kernel's choice when 0 was asked).</summary>
     public static string BoundUrl(this WebApplication app) =>
@@ -94,13 +114,17 @@ public static class ApiHost
         }
     }
 
-    private static X509Certificate2 LoadCertificate(ApiSettings api)
+    /// <summary>The leaf with its key, and the intermediates after it in the same PEM file (sent to clients with it).</summary>
+    private static (X509Certificate2 Certificate, X509Certificate2Collection Chain) LoadCertificate(ApiSettings api)
     {
         try
         {
             using var pem = X509Certificate2.CreateFromPemFile(api.CertificatePath!, api.KeyPath);
+            var chain = new X509Certificate2Collection();
+            chain.ImportFromPemFile(api.CertificatePath!);
+            chain.RemoveAt(0);
             // An ephemeral PEM key cannot back a TLS server on every platform; a PKCS#12 round trip makes it a stored one.
-            return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+            return (X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null), chain);
         }
         catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
         {

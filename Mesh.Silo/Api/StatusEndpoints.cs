@@ -42,7 +42,8 @@ internal static class StatusEndpoints
                 snapshot.Version,
                 pool,
                 [],
-                refusals.Count));
+                // The operator's only: a counter that moves when another org's app is named would tell that it exists.
+                caller.IsOperator ? refusals.Count : 0));
         });
     }
 }

@@ -46,6 +46,7 @@ public sealed class ApiSurfaceTests(EmbeddedApiFixture mesh) : IClassFixture<Emb
         var document = await anonymous.GetAsync("/v1/openapi.json");
         Assert.Equal(HttpStatusCode.OK, document.Status);
         using var json = JsonDocument.Parse(document.Body);
+        Assert.Equal("bearer", json.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString());
         var paths = json.RootElement.GetProperty("paths").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.EnumerateObject().Select(m => m.Name).ToList());
         foreach (var expected in new[] { "/v1/orgs", "/v1/apps", "/v1/apps/{app}", "/v1/apps/{app}/ips", "/v1/apps/{app}/ips/{address}", "/v1/apps/{app}/certs",
             "/v1/apps/{app}/instances", "/v1/instances/{id}", "/v1/instances/{id}/stop", "/v1/regions", "/v1/status", "/v1/tokens", "/v1/tokens/{id}" })
@@ -88,6 +89,8 @@ public sealed class ApiSurfaceTests(EmbeddedApiFixture mesh) : IClassFixture<Emb
         Assert.Contains("kind", badJson.Detail);
         var badLimit = (await op.GetAsync("/v1/apps?limit=0")).Problem();
         Assert.Equal((400, "invalid_limit"), (badLimit.Status, badLimit.Code));
+        var noRoute = (await op.GetAsync("/v1/nothing/here")).Problem();
+        Assert.Equal((404, "route_not_found"), (noRoute.Status, noRoute.Code));
     }
 
     [Fact]
