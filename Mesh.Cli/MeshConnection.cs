@@ -61,9 +61,17 @@ internal sealed class MeshConnection(IHost host) : IAsyncDisposable
         }
 
         var host = builder.Build();
+        // A refused handshake (a certificate of another cluster) makes Orleans retry for minutes; a CLI gives up sooner.
+        using var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        connecting.CancelAfter(ConnectTimeout);
         try
         {
-            await host.StartAsync(cancellationToken);
+            await host.StartAsync(connecting.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            host.Dispose();
+            throw new MeshException("unreachable", $"cannot reach {where}: no connection within {ConnectTimeout.TotalSeconds:0} s (is the silo up, and is {tls.Path} a certificate of this cluster?)");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -72,6 +80,8 @@ internal sealed class MeshConnection(IHost host) : IAsyncDisposable
         }
         return new MeshConnection(host);
     }
+
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
 
     private static void Tune(IClientBuilder client) =>
         // A CLI call should fail within seconds, not wait out Orleans' 30 s default.
