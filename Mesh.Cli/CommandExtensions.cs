@@ -1,14 +1,11 @@
 using System.CommandLine;
 using Mesh.Cli.Api;
 using Mesh.Cli.Output;
-using Mesh.Domain;
 
 namespace Mesh.Cli;
 
 internal static class CommandExtensions
 {
-    private static readonly TimeSpan SdkConnectTimeout = TimeSpan.FromSeconds(10);
-
     /// <summary>Runs the body against the tenant API; errors reach Program, which prints one line.</summary>
     public static Command Runs(this Command command, Func<ParseResult, CliContext, Task> body)
     {
@@ -29,27 +26,14 @@ internal static class CommandExtensions
     {
         command.SetAction(async (parse, cancellation) =>
         {
-            MeshConnection connection;
-            using (var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
-            {
-                // Orleans retries a dead gateway for minutes; an operator at a prompt wants the answer now.
-                connect.CancelAfter(SdkConnectTimeout);
-                try
-                {
-                    connection = await MeshConnection.OpenAsync(
-                        parse.GetValue(GlobalOptions.Redis),
-                        parse.GetValue(GlobalOptions.DataDir),
-                        parse.GetValue(GlobalOptions.ClusterId),
-                        parse.GetValue(GlobalOptions.ServiceId),
-                        connect.Token,
-                        parse.GetValue(GlobalOptions.TlsDir));
-                }
-                catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
-                {
-                    throw new MeshException("unreachable", $"no connection to the cluster within {SdkConnectTimeout.TotalSeconds:0} s (is a silo running? --redis, or the data directory's silo.json, says where)");
-                }
-            }
-            await using var _ = connection;
+            // MeshConnection bounds the connect itself (a dead or foreign cluster fails in seconds).
+            await using var connection = await MeshConnection.OpenAsync(
+                parse.GetValue(GlobalOptions.Redis),
+                parse.GetValue(GlobalOptions.DataDir),
+                parse.GetValue(GlobalOptions.ClusterId),
+                parse.GetValue(GlobalOptions.ServiceId),
+                cancellation,
+                parse.GetValue(GlobalOptions.TlsDir));
             await body(parse, new SdkContext(connection.Client, new Printer(parse.GetValue(GlobalOptions.Json), Console.Out), cancellation));
             return 0;
         });
