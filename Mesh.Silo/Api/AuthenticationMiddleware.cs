@@ -12,7 +12,15 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, Authenticat
         var path = context.Request.Path;
         if (path.StartsWithSegments("/v1") && !path.Equals(OpenApiPath, StringComparison.Ordinal))
         {
-            context.SetCaller(await authenticator.AuthenticateAsync(context.Request));
+            try
+            {
+                context.SetCaller(await authenticator.AuthenticateAsync(context.Request));
+            }
+            catch (ApiRefusal refusal)
+            {
+                AuditFilter.WriteRefused(context, refusal);
+                throw;
+            }
         }
         await next(context);
     }

@@ -26,6 +26,13 @@ public sealed class ApiSurfaceTests(EmbeddedApiFixture mesh) : IClassFixture<Emb
         Assert.Contains("HTTP/1.1 401", bad.Stdout);
         Assert.Contains("WWW-Authenticate: Bearer realm=\"mesh\", error=\"invalid_token\"", bad.Stdout);
 
+        // A mutating call refused for its token is still audited.
+        using (var anonymous = mesh.Anonymous)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.DeleteAsync("/v1/apps/anon-target")).Status);
+        }
+        await mesh.Silo.Process.WaitForLineAsync("audit token=none org=- action=app.destroy target=anon-target result=401", TimeSpan.FromSeconds(10));
+
         // A made-up operator token is no operator.
         using var fake = mesh.As(ApiToken.New(ApiTokenKind.Operator).Text);
         Assert.Equal(HttpStatusCode.Unauthorized, (await fake.GetAsync("/v1/status")).Status);

@@ -122,6 +122,32 @@ public sealed class TenantIsolationTests(EmbeddedApiFixture mesh) : IClassFixtur
         Assert.Equal(1, (await org.OkAsync<AppInfo>(org.GetAsync("/v1/apps/dep-mine"))).Release);
     }
 
+    [Fact]
+    public async Task Another_orgs_tokens_are_not_found_and_keep_working()
+    {
+        using var op = mesh.Operator;
+        var tokenA = await ApiTokens.OrgTokenAsync(op, "tok-org-a");
+        var tokenB = await ApiTokens.OrgTokenAsync(op, "tok-org-b");
+        using var a = mesh.As(tokenA);
+        using var b = mesh.As(tokenB);
+        var idB = (await b.OkAsync<Page<TokenInfo>>(b.GetAsync("/v1/tokens"))).Items.Single().Id;
+
+        var listed = await a.OkAsync<Page<TokenInfo>>(a.GetAsync("/v1/tokens"));
+        Assert.All(listed.Items, t => Assert.Equal("tok-org-a", t.Org));
+        Assert.Equal("org_not_found", (await a.GetAsync("/v1/tokens?org=tok-org-b")).Problem().Code);
+        var revoke = await a.DeleteAsync($"/v1/tokens/{idB}");
+        Assert.Equal(HttpStatusCode.NotFound, revoke.Status);
+        Assert.Equal((await op.DeleteAsync("/v1/tokens/0000000000000000")).Body.Replace("0000000000000000", idB), revoke.Body);
+        Assert.Equal(HttpStatusCode.OK, (await b.GetAsync("/v1/apps")).Status);
+
+        // The operator sees both orgs, and may create an app in an org that does not exist yet.
+        await op.OkAsync<AppInfo>(op.PostAsync("/v1/apps", new CreateAppRequest("tok-new-app", "tok-org-new")));
+        var orgs = (await op.OkAsync<Page<OrgInfo>>(op.GetAsync("/v1/orgs?limit=1000"))).Items.Select(o => o.Name).ToList();
+        Assert.Contains("personal", orgs);
+        Assert.Contains("tok-org-a", orgs);
+        Assert.Contains("tok-org-new", orgs);
+    }
+
     /// <summary>Everything the owner can read of an app, as JSON text.</summary>
     private static async Task<string> StateOf(ApiClient owner, string app) => string.Join("\n",
         (await owner.GetAsync($"/v1/apps/{app}")).Body,
