@@ -4,6 +4,7 @@ using Mesh.Domain.Apps;
 using Mesh.Domain.Certificates;
 using Mesh.Domain.Config;
 using Mesh.Domain.Ips;
+using Mesh.Domain.Quotas;
 using Mesh.Domain.Regions;
 using Mesh.Interfaces;
 using Mesh.Interfaces.Model;
@@ -24,6 +25,7 @@ internal sealed class AppGrain(
     private IRouteTableGrain RouteTable => GrainFactory.GetGrain<IRouteTableGrain>(IRouteTableGrain.Global);
     private IIpPoolGrain Pool => GrainFactory.GetGrain<IIpPoolGrain>("default");
     private IAppCatalogGrain Catalog => GrainFactory.GetGrain<IAppCatalogGrain>(IAppCatalogGrain.Global);
+    private IOrgUsageGrain Usage => GrainFactory.GetGrain<IOrgUsageGrain>(S.Org);
 
     public async Task<AppInfo> Create(string org)
     {
@@ -33,9 +35,11 @@ internal sealed class AppGrain(
         {
             throw new MeshException("app_exists", $"app '{Name}' already exists");
         }
-        state.State = new AppState { Exists = true, Org = org, CreatedAt = time.GetUtcNow() };
+        var createdAt = time.GetUtcNow();
+        // The catalogue counts the org's apps (quota) before the app exists.
+        await Catalog.Add(new AppSummary(Name, org, createdAt));
+        state.State = new AppState { Exists = true, Org = org, CreatedAt = createdAt };
         await state.WriteStateAsync();
-        await Catalog.Add(new AppSummary(Name, org, S.CreatedAt));
         await PublishAsync();
         return Info();
     }
@@ -45,6 +49,7 @@ internal sealed class AppGrain(
         EnsureExists();
         await Pool.ReleaseAll(Name);
         await Task.WhenAll(S.Instances.Keys.Select(id => GrainFactory.GetGrain<IInstanceGrain>(id).Deregister()));
+        await Usage.ReleaseApp(Name);
         await Catalog.Remove(Name);
         await RouteTable.RemoveApp(Name);
         await state.ClearStateAsync();
@@ -73,7 +78,7 @@ internal sealed class AppGrain(
         {
             foreach (var kind in IpRules.FirstDeploy(config))
             {
-                newIps.Add(await Pool.Allocate(Name, kind));
+                newIps.Add(await Pool.Allocate(Name, kind, S.Org));
             }
         }
         S.IpsProvisioned |= config.HasPublicService;
@@ -101,7 +106,7 @@ internal sealed class AppGrain(
         {
             throw new MeshException("ip_conflict", $"app '{Name}' has a dedicated IPv4 address; release it before allocating a shared one");
         }
-        var ip = await Pool.Allocate(Name, kind);
+        var ip = await Pool.Allocate(Name, kind, S.Org);
         S.Ips.Add(ip);
         await state.WriteStateAsync();
         await PublishAsync();
@@ -137,7 +142,16 @@ internal sealed class AppGrain(
             (certificatePem, keyPem) = CertificateFactory.CreateSelfSigned(host, now);
         }
         var info = CertificateFactory.Inspect(host, certificatePem, keyPem, now);
-        await Catalog.ClaimHostname(host, Name);
+        await Usage.Take(QuotaKind.Certificates, host, Name);
+        try
+        {
+            await Catalog.ClaimHostname(host, Name);
+        }
+        catch (MeshException) when (!S.Certificates.ContainsKey(host))
+        {
+            await Usage.Release(QuotaKind.Certificates, host);
+            throw;
+        }
         S.Certificates[host] = new StoredCertificate(info, certificatePem, keyPem);
         await state.WriteStateAsync();
         await PublishAsync();
@@ -160,6 +174,7 @@ internal sealed class AppGrain(
         }
         await state.WriteStateAsync();
         await Catalog.ReleaseHostname(host, Name);
+        await Usage.Release(QuotaKind.Certificates, host);
         await PublishAsync();
     }
 
@@ -167,7 +182,17 @@ internal sealed class AppGrain(
     {
         EnsureExists();
         var id = InstanceIds.New();
-        var info = await GrainFactory.GetGrain<IInstanceGrain>(id).Register(Name, S.Org, registration);
+        await Usage.Take(QuotaKind.Instances, id, Name);
+        InstanceInfo info;
+        try
+        {
+            info = await GrainFactory.GetGrain<IInstanceGrain>(id).Register(Name, S.Org, registration);
+        }
+        catch
+        {
+            await Usage.Release(QuotaKind.Instances, id);
+            throw;
+        }
         S.Instances[id] = info.ToRoute();
         await state.WriteStateAsync();
         await RouteTable.PublishInstance(info.ToRoute());
@@ -199,6 +224,7 @@ internal sealed class AppGrain(
             return;
         }
         await state.WriteStateAsync();
+        await Usage.Release(QuotaKind.Instances, instanceId);
         await RouteTable.RemoveInstance(Name, instanceId);
     }
 
