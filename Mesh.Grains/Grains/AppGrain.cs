@@ -83,6 +83,10 @@ internal sealed class AppGrain(
         }
         S.IpsProvisioned |= config.HasPublicService;
         S.Ips.AddRange(newIps);
+        if (!S.Ips.Any(i => i.Kind == IpKind.V4))
+        {
+            warnings.AddRange(SharedV4Ports.Unserved(config).Select(u => SharedV4Ports.Warning(u.Port, u.Config)));
+        }
         S.Config = config;
         S.ConfigText = flyToml;
         S.Release++;

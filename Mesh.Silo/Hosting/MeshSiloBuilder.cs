@@ -27,6 +27,7 @@ public static class MeshSiloBuilder
         if (settings.Embedded)
         {
             silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, null, settings.ServiceId, settings.ClusterId);
+            EmbeddedInstanceAddresses.Configure(silo.Services);
             var stateDirectory = Path.Combine(settings.DataDirectory, "state");
             silo.Services.AddGrainStorage(MeshStorage.Name, (sp, _) =>
                 new FileGrainStorage(stateDirectory, sp.GetRequiredService<IGrainStorageSerializer>()));
