@@ -43,6 +43,6 @@ public static class SharedV4Ports
 
     /// <summary>The deploy warning for a port the shared IPv4 does not serve: which port, why, and the fix.</summary>
     public static string Warning(int port, PortConfig config) =>
-        $"services: port {port} has handlers [{string.Join(", ", config.Handlers)}]; the shared IPv4 serves only {Expected(port)} on port {port}, "
+        $"services: port {port} has handlers [{string.Join(", ", config.Handlers)}]{(config.Handlers.IsEmpty ? " (raw TCP)" : "")}; the shared IPv4 serves only {Expected(port)} on port {port}, "
         + $"so IPv4 clients reach this app there only at a dedicated IPv4 address (allocate one with `mesh ips allocate-v4`)";
 }
