@@ -23,11 +23,11 @@ public static class MeshSiloBuilder
         });
         silo.Configure<SiloOptions>(o => o.SiloName = SiloNames.For(settings.Region, Environment.MachineName, settings.SiloPort));
         silo.Services.AddMeshGrainServices(configuration);
+        SiloInstanceAddresses.Configure(silo.Services, settings.Embedded);
 
         if (settings.Embedded)
         {
             silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, null, settings.ServiceId, settings.ClusterId);
-            EmbeddedInstanceAddresses.Configure(silo.Services);
             var stateDirectory = Path.Combine(settings.DataDirectory, "state");
             silo.Services.AddGrainStorage(MeshStorage.Name, (sp, _) =>
                 new FileGrainStorage(stateDirectory, sp.GetRequiredService<IGrainStorageSerializer>()));
