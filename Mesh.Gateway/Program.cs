@@ -80,6 +80,17 @@ if (!IPAddress.TryParse(adminAddressText, out var adminAddress))
     Console.Error.WriteLine($"mesh-gateway: Mesh:Gateway:AdminAddress '{adminAddressText}' is not an IP address");
     return 1;
 }
+try
+{
+    // A bad Mesh:Instances value stops the gateway here, in one line, not at its first table.
+    Mesh.Domain.Instances.InstanceAddressPolicy.From(
+        builder.Configuration.GetSection(Mesh.Domain.Instances.InstanceAddressOptions.Section).Get<Mesh.Domain.Instances.InstanceAddressOptions>() ?? new(), [], []);
+}
+catch (Mesh.Domain.MeshException e)
+{
+    Console.Error.WriteLine($"mesh-gateway: {e.Message}");
+    return 1;
+}
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     var tls = kestrel.ApplicationServices.GetRequiredService<TlsOptionsSelector>();

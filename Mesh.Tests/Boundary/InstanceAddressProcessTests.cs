@@ -38,7 +38,8 @@ public sealed class InstanceAddressProcessTests
         var serviceId = "addr-" + Guid.NewGuid().ToString("N")[..8];
         await using var silo = await SiloProcess.StartAsync("ams", redis.Connection, serviceId: serviceId, env: new Dictionary<string, string>
         {
-            ["Mesh__Instances__AllowedNetworks__lan"] = "127.0.0.0/8, 10.20.0.0/16",
+            ["Mesh__Instances__AllowedNetworks__lan"] = "127.0.0.0/8",
+            ["Mesh__Instances__AllowedNetworks__*"] = "10.20.0.0/16",
         });
         await using var client = await ClusterClientHost.ConnectAsync(redis.Connection, serviceId);
 
@@ -56,7 +57,9 @@ public sealed class InstanceAddressProcessTests
         await lan.AddInstance(new InstanceRegistration("ams", "127.0.0.1:5000", []));
         await lan.AddInstance(new InstanceRegistration("ams", "10.20.0.9:5000", []));
         Assert.Equal(2, (await lan.ListInstances()).Length);
-        Assert.Empty(await strict.ListInstances());
+        // "*" allows a network to every org.
+        await strict.AddInstance(new InstanceRegistration("ams", "10.20.0.10:5000", []));
+        Assert.Single(await strict.ListInstances());
     }
 
     [Fact]
