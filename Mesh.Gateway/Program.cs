@@ -49,6 +49,9 @@ catch (Mesh.Domain.MeshException e)
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<GatewayState>();
 builder.Services.AddSingleton<TableFactory>();
+builder.Services.AddSingleton<GatewayInstanceRules>();
+builder.Services.Configure<Mesh.Domain.Instances.InstanceAddressOptions>(builder.Configuration.GetSection(Mesh.Domain.Instances.InstanceAddressOptions.Section));
+builder.Services.AddHostedService<ClusterNodesWatcher>();
 builder.Services.AddSingleton<GatewayMetrics>();
 builder.Services.AddSingleton<GatewayTransport>();
 builder.Services.AddSingleton<IConnectionListenerFactory>(sp => sp.GetRequiredService<GatewayTransport>());
@@ -83,6 +86,17 @@ var adminAddressText = builder.Configuration[$"{GatewayOptions.Section}:AdminAdd
 if (!IPAddress.TryParse(adminAddressText, out var adminAddress))
 {
     Console.Error.WriteLine($"mesh-gateway: Mesh:Gateway:AdminAddress '{adminAddressText}' is not an IP address");
+    return 1;
+}
+try
+{
+    // A bad Mesh:Instances value stops the gateway here, in one line, not at its first table.
+    Mesh.Domain.Instances.InstanceAddressPolicy.From(
+        builder.Configuration.GetSection(Mesh.Domain.Instances.InstanceAddressOptions.Section).Get<Mesh.Domain.Instances.InstanceAddressOptions>() ?? new(), [], []);
+}
+catch (Mesh.Domain.MeshException e)
+{
+    Console.Error.WriteLine($"mesh-gateway: {e.Message}");
     return 1;
 }
 builder.WebHost.ConfigureKestrel(kestrel =>

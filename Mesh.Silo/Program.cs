@@ -10,12 +10,14 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 SiloSettings settings;
+ApiSettings api;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
 builder.Configuration.AddCommandLine(args, new Dictionary<string, string>(SiloSettings.Switches.Concat(ApiSettings.Switches)));
 try
 {
     settings = SiloSettings.From(builder.Configuration);
-    builder.AddMeshApi(settings, ApiSettings.From(builder.Configuration, settings));
+    api = ApiSettings.From(builder.Configuration, settings);
+    builder.AddMeshApi(settings, api);
 }
 catch (Exception e) when (e is MeshException or FormatException)
 {
@@ -28,7 +30,8 @@ builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
 builder.Logging.AddFilter("Orleans", LogLevel.Warning);
 builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 builder.Logging.AddFilter("Polly", LogLevel.Warning);
-builder.UseOrleans(silo => MeshSiloBuilder.Configure(silo, settings, builder.Configuration));
+// Instances may never be registered at the API's own endpoint (nor at Orleans', which membership gives).
+builder.UseOrleans(silo => MeshSiloBuilder.Configure(silo, settings, builder.Configuration, api.Endpoint(settings)));
 if (settings.Sample)
 {
     builder.Services.AddHostedService<SampleAppService>();

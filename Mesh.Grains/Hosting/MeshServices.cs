@@ -1,4 +1,7 @@
+using Mesh.Domain.Instances;
 using Mesh.Domain.Ips;
+using Mesh.Domain.Quotas;
+using Mesh.Grains;
 using Mesh.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,10 +26,15 @@ public static class MeshServices
         // collections) and stays version tolerant through the [Id] attributes.
         services.Replace(ServiceDescriptor.Singleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>());
         var options = services.AddOptions<IpPoolOptions>();
+        var instances = services.AddOptions<InstanceAddressOptions>();
+        var quotas = services.AddOptions<QuotaOptions>();
         if (configuration is not null)
         {
             options.Bind(configuration.GetSection(IpPoolOptions.Section));
+            instances.Bind(configuration.GetSection(InstanceAddressOptions.Section));
+            quotas.Bind(configuration.GetSection(QuotaOptions.Section));
         }
+        services.TryAddSingleton<InstanceAddressRules>();
         return services;
     }
 }

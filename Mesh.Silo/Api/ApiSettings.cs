@@ -29,6 +29,12 @@ public sealed record ApiSettings(int Port, string? CertificatePath, string? KeyP
         {
             throw new MeshException("config_invalid", $"--api-port: '{portText}' is not a port number (0 picks a free one)");
         }
+        // The port is chosen here rather than by Kestrel so that the instance-address policy can
+        // reserve it before the silo starts (no instance may be registered at the API itself).
+        if (port == 0)
+        {
+            port = FreePort(silo.Embedded ? System.Net.IPAddress.Loopback : silo.AdvertisedAddress);
+        }
         var certificate = Path(section, "CertificatePath");
         var key = Path(section, "KeyPath");
         if ((certificate is null) != (key is null))
@@ -36,6 +42,17 @@ public sealed record ApiSettings(int Port, string? CertificatePath, string? KeyP
             throw new MeshException("config_invalid", "Mesh:Api:CertificatePath and Mesh:Api:KeyPath: give both (PEM files) or neither");
         }
         return new ApiSettings(port, certificate, key, Path(section, "OperatorTokenHashFile"));
+    }
+
+    /// <summary>The HOST:PORT the API listens on, as the instance-address policy reserves it.</summary>
+    public string Endpoint(SiloSettings silo) =>
+        new System.Net.IPEndPoint(silo.Embedded ? System.Net.IPAddress.Loopback : silo.AdvertisedAddress, Port).ToString();
+
+    private static int FreePort(System.Net.IPAddress address)
+    {
+        using var probe = new System.Net.Sockets.TcpListener(address, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private static string? Path(IConfigurationSection section, string key) => section[key] is { Length: > 0 } v ? v : null;

@@ -16,7 +16,7 @@ namespace Mesh.Silo.Hosting;
 /// <summary>Configures an Orleans silo for Mesh: mutual TLS, clustering and storage by mode, region in the silo name.</summary>
 public static class MeshSiloBuilder
 {
-    public static void Configure(ISiloBuilder silo, SiloSettings settings, IConfiguration configuration)
+    public static void Configure(ISiloBuilder silo, SiloSettings settings, IConfiguration configuration, params string[] reservedEndpoints)
     {
         silo.Configure<ClusterOptions>(o =>
         {
@@ -31,6 +31,7 @@ public static class MeshSiloBuilder
         // Orleans logs every failed handshake with a stack trace: a port scan or an RTT probe (a bare
         // TCP handshake) would flood the log. Refused certificates are logged once, with the reason, by ClusterTls.
         silo.Services.AddLogging(l => l.AddFilter("Orleans.Connections.Security", LogLevel.Error));
+        SiloInstanceAddresses.Configure(silo.Services, settings.Embedded, reservedEndpoints);
 
         if (settings.Embedded)
         {

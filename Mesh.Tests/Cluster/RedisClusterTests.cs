@@ -22,6 +22,9 @@ public sealed class RedisClusterTests
         ["Mesh__IpPool__DedicatedV4"] = "127.80.0.0/21",
         ["Mesh__IpPool__SharedV4"] = "127.79.0.1",
         ["Mesh__IpPool__DedicatedV6"] = "fdaa:7265:6469::/64",
+        // One org takes 500 dedicated IPv4s here, on purpose: the operator raises its quota.
+        ["Mesh__Quotas__Default__DedicatedV4"] = "1000",
+        ["Mesh__Quotas__Default__Apps"] = "1000",
     };
 
     [Fact]

@@ -1,3 +1,4 @@
+using Mesh.Domain.Instances;
 using Mesh.Domain.Ips;
 using Mesh.Grains;
 using Mesh.Hosting;
@@ -33,6 +34,8 @@ public sealed class InProcessCluster : IAsyncLifetime
                 o.DedicatedV4 = "127.78.1.0/24";
                 o.DedicatedV6 = "fdaa:7465:7374::/64";
             });
+            // Test instances run on loopback: allowed as an operator would allow it.
+            silo.Services.Configure<InstanceAddressOptions>(o => o.AllowedNetworks["*"] = "127.0.0.0/8");
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

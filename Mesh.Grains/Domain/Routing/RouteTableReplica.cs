@@ -86,5 +86,8 @@ public sealed class RouteTableReplica
         return current;
     }
 
+    /// <summary>The same version without some instances (a gateway's view after its own policy).</summary>
+    public RouteTableReplica WithoutInstances(IEnumerable<string> ids) => new(Version, Apps, Instances.RemoveRange(ids));
+
     public IEnumerable<InstanceRoute> InstancesOf(string app) => Instances.Values.Where(i => i.App == app);
 }
