@@ -13,6 +13,7 @@ builder.Configuration.AddCommandLine(args, SiloSettings.Switches);
 try
 {
     settings = SiloSettings.From(builder.Configuration);
+    if (settings.Embedded) DataDirectoryLock.Hold(settings.DataDirectory);
 }
 catch (MeshException e)
 {
