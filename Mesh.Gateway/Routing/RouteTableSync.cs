@@ -13,13 +13,16 @@ namespace Mesh.Gateway.Routing;
 /// Keeps the gateway's table in step with the route-table grain (DESIGN §3): a full snapshot
 /// first, then one-way pushed deltas; a version gap triggers a catch-up (deltas or a snapshot);
 /// the subscription is renewed on a timer (observers die with a silo) and after any failure.
-/// While the cluster is unreachable the last good table keeps serving.
+/// While the cluster is unreachable the last good table keeps serving; it is kept on disk, so a
+/// gateway started while the cluster is down serves it too until the cluster answers.
 /// </summary>
 internal sealed partial class RouteTableSync(
     IClusterClient client,
     GatewayState state,
     IOptions<GatewayOptions> options,
     TableFactory factory,
+    LastGoodTableStore store,
+    LastGoodTableWriter writer,
     ILogger<RouteTableSync> logger) : BackgroundService, IRouteTableObserver
 {
     private readonly Channel<RouteDelta> _pushes = Channel.CreateUnbounded<RouteDelta>(new UnboundedChannelOptions { SingleReader = true });
@@ -36,6 +39,7 @@ internal sealed partial class RouteTableSync(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        LoadLastGoodTable();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -123,7 +127,30 @@ internal sealed partial class RouteTableSync(
         state.SetRtt(info.Code, info.Rtt);
     }
 
-    private void Publish() => state.Publish(factory.Build(_replica));
+    private void Publish()
+    {
+        state.Publish(factory.Build(_replica));
+        writer.Offer(_replica);
+    }
+
+    private void LoadLastGoodTable()
+    {
+        if (store.Directory is null)
+        {
+            LogNoStore();
+            return;
+        }
+        if (store.TryLoad() is not { } snapshot) return;
+        _replica = RouteTableReplica.FromSnapshot(snapshot);
+        state.Publish(factory.Build(_replica), source: "disk");
+        LogLoaded(_replica.Version, _replica.Apps.Count, _replica.Instances.Count, store.Directory);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Serving the last good route table, version {Version}: {Apps} apps, {Instances} instances (from {Directory}) until the cluster answers")]
+    private partial void LogLoaded(long version, int apps, int instances, string directory);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No Mesh:Gateway:StateDirectory in cluster mode: the route table is not kept on disk, so a start while the cluster is unreachable serves nothing")]
+    private partial void LogNoStore();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Route table in sync at version {Version}: {Apps} apps, {Instances} instances")]
     private partial void LogSynced(long version, int apps, int instances);

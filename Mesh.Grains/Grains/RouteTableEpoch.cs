@@ -19,6 +19,4 @@ public sealed class RouteTableEpoch
     /// </summary>
     public static long Next(long stored, DateTimeOffset now) =>
         Math.Max(stored + 1, Math.Max(0, (long)(now - Origin).TotalSeconds));
-
-    public static long Of(long version) => version >> 32;
 }
