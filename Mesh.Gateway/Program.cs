@@ -25,6 +25,9 @@ builder.Configuration.AddCommandLine(args, GatewayCluster.Switches);
 builder.Logging.AddFilter("Orleans", LogLevel.Warning);
 builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 builder.Logging.AddFilter("Polly", LogLevel.Warning);
+// A connect attempt per second while the cluster is down, each with a stack trace; the sync loop
+// says once that the control plane is unreachable.
+builder.Logging.AddFilter("Orleans.Runtime.Messaging.ConnectionManager", LogLevel.Error);
 // YARP logs every forwarded request at Information: a console write (and its lock) per request.
 builder.Logging.AddFilter("Yarp", LogLevel.Warning);
 // ASP.NET Core hosting starts an Activity and a logging scope (two AsyncLocal writes and a

@@ -1,0 +1,102 @@
+using Mesh.Domain;
+using Mesh.Interfaces;
+using Mesh.Interfaces.Model;
+using Mesh.Tests.Cluster;
+using Mesh.Tests.Infrastructure;
+
+namespace Mesh.Tests.State;
+
+/// <summary>Bad state in an embedded data directory is loud and local: one app breaks, the mesh keeps serving.</summary>
+[Collection(ProcessTests.Name)]
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class BadStateTests
+{
+    private const string WebConfig = "[http_service]\n  internal_port = 8080\n";
+
+    private static string AppStateFile(string dataDir, string app) => Path.Combine(dataDir, "state", "app", $"app%2F{app}.state");
+
+    private static Task<CliResult> Curl(string url) => Tool.RunAsync("curl", ["-s", "--max-time", "20", url]);
+
+    [Fact]
+    public async Task A_truncated_app_state_breaks_that_app_only()
+    {
+        await using var edge = await EmbeddedEdge.StartAsync();
+        await using var good = await HttpEchoApp.StartAsync("good-1");
+        await using var bad = await HttpEchoApp.StartAsync("bad-1");
+        var (_, goodV4) = await edge.DeployWithV4Async("good", WebConfig, ("ams", good.Address));
+        await edge.DeployWithV4Async("bad", WebConfig, ("ams", bad.Address));
+
+        await edge.RestartSiloAsync(dir =>
+        {
+            var file = AppStateFile(dir, "bad");
+            File.WriteAllBytes(file, File.ReadAllBytes(file)[..(int)(new FileInfo(file).Length / 2)]);
+        });
+
+        // Through a gateway: the route table is rebuilt without the broken app.
+        var gateway = await edge.StartGatewayAsync();
+        Assert.Contains("instance=good-1", (await Curl($"http://{goodV4}/")).Stdout);
+
+        // Via the SDK: the other app works, the broken one fails with one clear line.
+        Assert.NotNull(await edge.Grains.GetGrain<IAppGrain>("good").GetInfo());
+        var error = await Assert.ThrowsAsync<MeshException>(() => edge.Grains.GetGrain<IAppGrain>("bad").GetInfo());
+        Assert.Equal("state_unreadable", error.Code);
+        Assert.StartsWith("app 'bad' is unavailable: its stored state cannot be read (", error.Message);
+        Assert.EndsWith("; see mesh status", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+        // Nothing overwrote what could not be read.
+        await Assert.ThrowsAsync<MeshException>(() => edge.Grains.GetGrain<IAppGrain>("bad").Deploy(WebConfig));
+        Assert.True(new FileInfo(AppStateFile(edge.DataDir, "bad")).Length > 0);
+
+        var problems = await edge.Grains.GetGrain<IStateProblemsGrain>(IStateProblemsGrain.Global).List();
+        Assert.Equal(["app/bad"], problems.Select(p => p.Grain));
+        // Reported once, by name, in one line, however often the app is called.
+        await Assert.ThrowsAsync<MeshException>(() => edge.Grains.GetGrain<IAppGrain>("bad").GetInfo());
+        var reports = edge.Silo.Process.Output.Split('\n').Where(l => l.Contains("Stored state of app/bad cannot be read", StringComparison.Ordinal)).ToList();
+        Assert.Single(reports);
+
+        // Every state file is the owner's only.
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(edge.DataDir, "state"), "*", SearchOption.AllDirectories).Append(Path.Combine(edge.DataDir, "silo.json")))
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        }
+        foreach (var directory in Directory.EnumerateDirectories(Path.Combine(edge.DataDir, "state")))
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(directory));
+        }
+        Assert.NotNull(gateway);
+    }
+
+    [Fact]
+    public async Task A_deleted_app_state_leaves_the_catalogue_and_frees_its_addresses()
+    {
+        await using var edge = await EmbeddedEdge.StartAsync();
+        await edge.DeployWithV4Async("keep", WebConfig);
+        var (_, lostV4) = await edge.DeployWithV4Async("lost", WebConfig);
+        var pool = edge.Grains.GetGrain<IIpPoolGrain>("default");
+        Assert.Equal(2, (await pool.Usage()).DedicatedV4InUse);
+
+        await edge.RestartSiloAsync(dir => File.Delete(AppStateFile(dir, "lost")));
+        // The route table's rebuild reconciles.
+        await edge.RouteVersionAsync();
+
+        var apps = await edge.Grains.GetGrain<IAppCatalogGrain>(IAppCatalogGrain.Global).List(null);
+        Assert.Equal(["keep"], apps.Select(a => a.Name));
+        var usage = await edge.Grains.GetGrain<IIpPoolGrain>("default").Usage();
+        Assert.Equal(1, usage.DedicatedV4InUse);
+        Assert.DoesNotContain(await edge.Grains.GetGrain<IIpPoolGrain>("default").Held("lost"), i => i.Address == lostV4);
+        Assert.Contains("App lost was in the catalogue but its state is gone", edge.Silo.Process.Output);
+    }
+
+    [Fact]
+    public async Task A_second_silo_on_the_same_data_directory_refuses_to_start()
+    {
+        await using var edge = await EmbeddedEdge.StartAsync();
+        await using var second = RunningProcess.Start("dotnet", [Repo.SiloDll, "--data-dir", edge.DataDir, "--silo-port", FreePort.Next().ToString(), "--gateway-port", FreePort.Next().ToString()]);
+        await second.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(1, second.ExitCode);
+        var lines = second.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal([$"mesh-silo: the data directory {edge.DataDir} is in use by another silo (pid {edge.Silo.Process.Id})"], lines);
+        // The first one still serves.
+        Assert.Empty(await edge.Grains.GetGrain<IAppCatalogGrain>(IAppCatalogGrain.Global).List(null));
+    }
+}
