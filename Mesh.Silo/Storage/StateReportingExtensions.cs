@@ -1,5 +1,6 @@
 using Mesh.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 
 namespace Mesh.Silo.Storage;
@@ -23,6 +24,10 @@ public static class StateReportingExtensions
         };
         services[services.IndexOf(descriptor)] = ServiceDescriptor.KeyedSingleton<IGrainStorage>(name, (sp, key) =>
             new ReportingGrainStorage((IGrainStorage)create(sp, key), sp.GetRequiredService<StateProblemReporter>()));
+        // The Redis provider logs every failed read with its stack trace before throwing; the
+        // wrapper reports a broken state once and rethrows every other failure to the grain,
+        // whose caller and Orleans log it.
+        services.AddLogging(b => b.AddFilter("Orleans.Persistence.RedisGrainStorage", LogLevel.None));
         return services;
     }
 }

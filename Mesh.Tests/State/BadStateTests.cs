@@ -67,6 +67,38 @@ public sealed class BadStateTests
     }
 
     [Fact]
+    public async Task A_corrupted_redis_value_breaks_that_app_only()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var serviceId = "bad-" + Guid.NewGuid().ToString("N")[..8];
+        var silo = await SiloProcess.StartAsync("ams", redis.Connection, serviceId: serviceId);
+        await using (var client = await ClusterClientHost.ConnectAsync(redis.Connection, serviceId))
+        {
+            foreach (var name in new[] { "good", "bad" })
+            {
+                await client.Client.GetGrain<IAppGrain>(name).Create("personal");
+            }
+        }
+        await silo.Process.TerminateAsync(TimeSpan.FromSeconds(30));
+        await silo.DisposeAsync();
+        using (var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Connection))
+        {
+            await connection.GetDatabase().HashSetAsync($"{serviceId}/state/app/bad/app", "data", "not a grain state");
+        }
+
+        await using var restarted = await SiloProcess.StartAsync("ams", redis.Connection, serviceId: serviceId);
+        await using var sdk = await ClusterClientHost.ConnectAsync(redis.Connection, serviceId);
+        Assert.NotNull(await sdk.Client.GetGrain<IAppGrain>("good").GetInfo());
+        var error = await Assert.ThrowsAsync<MeshException>(() => sdk.Client.GetGrain<IAppGrain>("bad").GetInfo());
+        Assert.Equal("state_unreadable", error.Code);
+        await sdk.Client.GetGrain<IRouteTableGrain>(IRouteTableGrain.Global).GetSnapshot();
+        var problems = await sdk.Client.GetGrain<IStateProblemsGrain>(IStateProblemsGrain.Global).List();
+        Assert.Equal(["app/bad"], problems.Select(p => p.Grain));
+        await Assert.ThrowsAsync<MeshException>(() => sdk.Client.GetGrain<IAppGrain>("bad").GetInfo());
+        Assert.Single(restarted.Process.Output.Split('\n'), l => l.Contains("Stored state of app/bad cannot be read", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_deleted_app_state_leaves_the_catalogue_and_frees_its_addresses()
     {
         await using var edge = await EmbeddedEdge.StartAsync();
