@@ -42,13 +42,14 @@ internal sealed class EmbeddedEdge : IAsyncDisposable
 
     /// <summary>
     /// Kills the silo (no goodbye), lets the test change the data directory while it is down,
-    /// and starts it again on the same directory with a new client.
+    /// and starts it again on the same directory and ports (gateways reconnect) with a new client.
     /// </summary>
     public async Task RestartSiloAsync(Action<string>? whileDown = null)
     {
+        var (siloPort, gatewayPort) = (Silo.SiloPort, Silo.GatewayPort);
         await KillSiloAsync();
         whileDown?.Invoke(DataDir);
-        await StartSiloAsync();
+        await StartSiloAsync(siloPort, gatewayPort);
     }
 
     /// <summary>Kills the silo and drops the client; gateways keep running on what they have.</summary>
@@ -62,13 +63,13 @@ internal sealed class EmbeddedEdge : IAsyncDisposable
 
     private bool _clientDisposed;
 
-    private async Task StartSiloAsync()
+    private async Task StartSiloAsync(int? siloPort = null, int? gatewayPort = null)
     {
         Silo = await SiloProcess.StartAsync(Region, dataDir: _dir.Path, env: new Dictionary<string, string>
         {
             ["Mesh__IpPool__DedicatedV4"] = V4Prefix + ".0/24",
             ["Mesh__IpPool__SharedV4"] = SharedV4,
-        });
+        }, siloPort: siloPort, gatewayPort: gatewayPort);
         Client = await ClusterClientHost.ConnectEmbeddedAsync(Silo.GatewayPort);
         _clientDisposed = false;
     }
