@@ -30,6 +30,12 @@ internal sealed partial class RouteTableSync(
     private IRouteTableObserver? _reference;
     private RouteTableReplica _replica = RouteTableReplica.Empty;
     private int _failures;
+    // The table read from disk at start, until it is served or the cluster's replaces it.
+    private RouteTableReplica? _disk;
+    private readonly Lock _publishing = new();
+
+    /// <summary>How long a cold start waits for the cluster before serving the table from disk.</summary>
+    private static readonly TimeSpan DiskGrace = TimeSpan.FromSeconds(5);
 
     public Task OnRouteChanged(RouteDelta delta)
     {
@@ -56,6 +62,8 @@ internal sealed partial class RouteTableSync(
                 {
                     LogUnreachable(e.GetType().Name, e.Message.Split('\n')[0], _replica.Version);
                 }
+                // One failure can be a client still joining; two mean the cluster is not there.
+                if (_failures >= 2) ServeDiskTable();
                 // Back off up to 5 s; the table in hand keeps serving meanwhile.
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 250 * _failures)), stoppingToken);
                 continue;
@@ -129,10 +137,19 @@ internal sealed partial class RouteTableSync(
 
     private void Publish()
     {
-        state.Publish(factory.Build(_replica));
+        lock (_publishing)
+        {
+            _disk = null;
+            state.Publish(factory.Build(_replica));
+        }
         writer.Offer(_replica);
     }
 
+    /// <summary>
+    /// Reads the last good table. It is served only if the cluster does not answer first (two
+    /// failed syncs, or <see cref="DiskGrace"/>), so a gateway started next to a live cluster never
+    /// serves a stale table; the sync still starts from its version, catching up by deltas.
+    /// </summary>
     private void LoadLastGoodTable()
     {
         if (store.Directory is null)
@@ -141,9 +158,19 @@ internal sealed partial class RouteTableSync(
             return;
         }
         if (store.TryLoad() is not { } snapshot) return;
-        _replica = RouteTableReplica.FromSnapshot(snapshot);
-        state.Publish(factory.Build(_replica), source: "disk");
-        LogLoaded(_replica.Version, _replica.Apps.Count, _replica.Instances.Count, store.Directory);
+        _replica = _disk = RouteTableReplica.FromSnapshot(snapshot);
+        _ = Task.Delay(DiskGrace).ContinueWith(_ => ServeDiskTable(), TaskScheduler.Default);
+    }
+
+    private void ServeDiskTable()
+    {
+        lock (_publishing)
+        {
+            if (_disk is not { } disk || state.IsReady) return;
+            _disk = null;
+            state.Publish(factory.Build(disk), source: "disk");
+            LogLoaded(disk.Version, disk.Apps.Count, disk.Instances.Count, store.Directory!);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving the last good route table, version {Version}: {Apps} apps, {Instances} instances (from {Directory}) until the cluster answers")]

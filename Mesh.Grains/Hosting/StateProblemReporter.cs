@@ -31,6 +31,9 @@ public sealed partial class StateProblemReporter(UnreadableStates states, IServi
         }
     }
 
+    /// <summary>A derived state (<see cref="UnreadableStates.Rebuilt"/>) that could not be read and starts afresh.</summary>
+    public void Rebuilding(GrainId grain, string reason) => LogRebuilding(grain.ToString(), reason);
+
     public async Task ResolveAsync(GrainId grain)
     {
         if (!states.Clear(grain))
@@ -52,6 +55,9 @@ public sealed partial class StateProblemReporter(UnreadableStates states, IServi
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Stored state of {Grain} cannot be read ({Reason}); it is unavailable until the state is repaired or removed")]
     private partial void LogUnreadable(string grain, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stored state of {Grain} cannot be read ({Reason}); it is derived, so it starts afresh")]
+    private partial void LogRebuilding(string grain, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stored state of {Grain} reads again; it is available")]
     private partial void LogReadable(string grain);

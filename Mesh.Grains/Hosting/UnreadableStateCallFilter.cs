@@ -10,16 +10,23 @@ namespace Mesh.Hosting;
 /// </summary>
 internal sealed class UnreadableStateCallFilter(StateProblemReporter reporter) : IIncomingGrainCallFilter
 {
-    public async Task Invoke(IIncomingGrainCallContext context)
+    public Task Invoke(IIncomingGrainCallContext context)
     {
         if (reporter.States.TryGet(context.TargetId, out var reason))
         {
             context.TargetContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationRequested, "stored state unreadable"));
-            throw UnreadableStates.Unavailable(context.TargetId, reason);
+            return Task.FromException(UnreadableStates.Unavailable(context.TargetId, reason));
         }
+        // Every grain call passes here: no async frame unless the call fails.
+        var call = context.Invoke();
+        return call.IsCompletedSuccessfully ? call : ObserveAsync(call, context);
+    }
+
+    private async Task ObserveAsync(Task call, IIncomingGrainCallContext context)
+    {
         try
         {
-            await context.Invoke();
+            await call;
         }
         catch (MeshException e) when (e.Code == "secret_unseal_failed")
         {

@@ -26,13 +26,21 @@ public sealed class DataDirectoryLock
     /// <summary>Takes the lock or throws <c>data_dir_in_use</c> naming the holder.</summary>
     public static void Hold(string dataDirectory)
     {
-        Directory.CreateDirectory(dataDirectory);
         var path = Path.Combine(dataDirectory, FileName);
         // Shared open (not FileShare.None) so the refused silo can still read the holder's pid;
         // exclusion comes from the record lock below.
         var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.ReadWrite };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        var stream = new FileStream(path, options);
+        FileStream stream;
+        try
+        {
+            Directory.CreateDirectory(dataDirectory);
+            stream = new FileStream(path, options);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new MeshException("data_dir_unusable", $"--data-dir: cannot use {dataDirectory} ({e.Message})");
+        }
         try
         {
             // .NET has no region locks on macOS; Mesh runs on Linux (and tests there).

@@ -22,14 +22,15 @@ internal sealed class ReportingGrainStorage(IGrainStorage inner, StateProblemRep
         }
         catch (Exception e) when (!IsUnreachable(e))
         {
-            await reporter.ReportAsync(grainId, Reason(e));
             grainState.RecordExists = false;
             if (UnreadableStates.Rebuilt.Contains(grainId.Type.ToString()))
             {
                 // Derived state starts afresh; with the stored ETag (when known) it can be overwritten.
-                reporter.States.Clear(grainId);
+                reporter.Rebuilding(grainId, Reason(e));
                 grainState.ETag = (e as UnreadableStateException)?.ETag;
+                return;
             }
+            await reporter.ReportAsync(grainId, Reason(e));
             return;
         }
         if (!reporter.States.IsEmpty)
