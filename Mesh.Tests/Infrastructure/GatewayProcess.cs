@@ -32,8 +32,18 @@ internal sealed class GatewayProcess : IAsyncDisposable
         var process = RunningProcess.Start("dotnet", args);
         var line = await process.WaitForLineAsync("mesh-gateway ready", TimeSpan.FromSeconds(60));
         var admin = line.Split(' ').First(p => p.StartsWith("admin=", StringComparison.Ordinal))["admin=".Length..];
-        var tokenAt = Array.IndexOf(extra, "--Mesh:Gateway:AdminToken");
-        return new GatewayProcess(process, admin, line, tokenAt >= 0 && tokenAt + 1 < extra.Length ? extra[tokenAt + 1] : null);
+        return new GatewayProcess(process, admin, line, AdminTokenIn(extra));
+    }
+
+    private static string? AdminTokenIn(string[] args)
+    {
+        const string key = "--Mesh:Gateway:AdminToken";
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == key && i + 1 < args.Length) return args[i + 1];
+            if (args[i].StartsWith(key + "=", StringComparison.Ordinal)) return args[i][(key.Length + 1)..];
+        }
+        return null;
     }
 
     public async Task<JsonElement> StatusAsync()

@@ -54,6 +54,7 @@ public sealed class BadStateTests
         Assert.Equal(["app/bad"], problems.Select(p => p.Grain));
         // Reported once, by name, in one line, however often the app is called.
         await Assert.ThrowsAsync<MeshException>(() => edge.Grains.GetGrain<IAppGrain>("bad").GetInfo());
+        Assert.Contains("Stored state of routetable/global cannot be read", edge.Silo.Process.Output);
         var reports = edge.Silo.Process.Output.Split('\n').Where(l => l.Contains("Stored state of app/bad cannot be read", StringComparison.Ordinal)).ToList();
         Assert.Single(reports);
 
