@@ -1,22 +1,40 @@
 using System.CommandLine;
+using Mesh.Cli.Api;
 using Mesh.Cli.Output;
 
 namespace Mesh.Cli;
 
 internal static class CommandExtensions
 {
-    /// <summary>Runs the body with a connection to the mesh; errors reach Program, which prints one line.</summary>
+    /// <summary>Runs the body against the tenant API; errors reach Program, which prints one line.</summary>
     public static Command Runs(this Command command, Func<ParseResult, CliContext, Task> body)
     {
         command.SetAction(async (parse, cancellation) =>
         {
+            var endpoint = ApiDiscovery.Resolve(
+                new ApiSettings(parse.GetValue(GlobalOptions.Api), parse.GetValue(GlobalOptions.Token), parse.GetValue(GlobalOptions.Ca), parse.GetValue(GlobalOptions.DataDir)),
+                Environment.GetEnvironmentVariable);
+            using var api = ApiClient.Create(endpoint);
+            await body(parse, new CliContext(api, new Printer(parse.GetValue(GlobalOptions.Json), Console.Out), cancellation));
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Runs the body with an Orleans connection: operator tools on the grain SDK only (<c>mesh ping</c>).</summary>
+    public static Command RunsSdk(this Command command, Func<ParseResult, SdkContext, Task> body)
+    {
+        command.SetAction(async (parse, cancellation) =>
+        {
+            // MeshConnection bounds the connect itself (a dead or foreign cluster fails in seconds).
             await using var connection = await MeshConnection.OpenAsync(
                 parse.GetValue(GlobalOptions.Redis),
                 parse.GetValue(GlobalOptions.DataDir),
                 parse.GetValue(GlobalOptions.ClusterId),
                 parse.GetValue(GlobalOptions.ServiceId),
-                cancellation);
-            await body(parse, new CliContext(connection.Client, new Printer(parse.GetValue(GlobalOptions.Json), Console.Out), cancellation));
+                cancellation,
+                parse.GetValue(GlobalOptions.TlsDir));
+            await body(parse, new SdkContext(connection.Client, new Printer(parse.GetValue(GlobalOptions.Json), Console.Out), cancellation));
             return 0;
         });
         return command;

@@ -1,5 +1,6 @@
 using Mesh.Domain;
 using Mesh.Hosting;
+using Mesh.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,19 +11,24 @@ namespace Mesh.Cli;
 
 /// <summary>
 /// Connects to a mesh as an Orleans client: to a Redis-clustered mesh when given a Redis
-/// connection, else to the embedded silo whose endpoint file sits in the data directory.
+/// connection, else to the embedded silo whose endpoint file sits in the data directory. It
+/// presents an operator certificate: <c>--tls-dir</c> / <c>MESH_TLS_DIR</c>, else the embedded data
+/// directory's <c>tls/operator</c>.
 /// </summary>
 internal sealed class MeshConnection(IHost host) : IAsyncDisposable
 {
     public IClusterClient Client { get; } = host.Services.GetRequiredService<IClusterClient>();
 
-    public static async Task<MeshConnection> OpenAsync(string? redis, string? dataDir, string? clusterId, string? serviceId, CancellationToken cancellationToken)
+    public static async Task<MeshConnection> OpenAsync(string? redis, string? dataDir, string? clusterId, string? serviceId, CancellationToken cancellationToken, string? tlsDir = null)
     {
         redis ??= Environment.GetEnvironmentVariable("MESH_REDIS");
         dataDir ??= Environment.GetEnvironmentVariable("MESH_DATA_DIR")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".mesh");
         clusterId ??= "mesh";
         serviceId ??= "mesh";
+        tlsDir ??= Environment.GetEnvironmentVariable("MESH_TLS_DIR");
+        var tls = tlsDir is { Length: > 0 } ? new NodeTlsDirectory(Path.GetFullPath(tlsDir)) : EmbeddedTls.NodeDirectory(dataDir, NodeRole.Operator);
+        var tlsFlag = tlsDir is { Length: > 0 } ? "--tls-dir" : "--tls-dir (default: the embedded mesh's tls/operator)";
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
         builder.Logging.ClearProviders();
@@ -30,8 +36,10 @@ internal sealed class MeshConnection(IHost host) : IAsyncDisposable
         if (!string.IsNullOrEmpty(redis))
         {
             var options = ConfigurationOptions.Parse(redis);
+            tls.Check(tlsFlag, silo: false);
             builder.UseOrleansClient(c =>
             {
+                c.UseClusterTls(tls);
                 c.Configure<ClusterOptions>(o => { o.ClusterId = clusterId; o.ServiceId = serviceId; });
                 c.UseRedisClustering(o => o.ConfigurationOptions = options);
                 Tune(c);
@@ -42,8 +50,10 @@ internal sealed class MeshConnection(IHost host) : IAsyncDisposable
         {
             var endpoint = EmbeddedEndpoint.ReadFrom(dataDir)
                 ?? throw new MeshException("no_mesh", $"no mesh is running here (no {EmbeddedEndpoint.FileName} in {dataDir}); start one with ./mesh-up, or pass --redis");
+            tls.Check(tlsFlag, silo: false);
             builder.UseOrleansClient(c =>
             {
+                c.UseClusterTls(tls);
                 c.UseLocalhostClustering(endpoint.GatewayPort, serviceId, clusterId);
                 Tune(c);
             });
@@ -51,9 +61,17 @@ internal sealed class MeshConnection(IHost host) : IAsyncDisposable
         }
 
         var host = builder.Build();
+        // A refused handshake (a certificate of another cluster) makes Orleans retry for minutes; a CLI gives up sooner.
+        using var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        connecting.CancelAfter(ConnectTimeout);
         try
         {
-            await host.StartAsync(cancellationToken);
+            await host.StartAsync(connecting.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            host.Dispose();
+            throw new MeshException("unreachable", $"cannot reach {where}: no connection within {ConnectTimeout.TotalSeconds:0} s (is the silo up, and is {tls.Path} a certificate of this cluster?)");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -62,6 +80,8 @@ internal sealed class MeshConnection(IHost host) : IAsyncDisposable
         }
         return new MeshConnection(host);
     }
+
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
 
     private static void Tune(IClientBuilder client) =>
         // A CLI call should fail within seconds, not wait out Orleans' 30 s default.

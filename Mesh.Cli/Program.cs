@@ -1,10 +1,16 @@
 using System.CommandLine;
 using Mesh.Cli;
 using Mesh.Cli.Commands;
-using Mesh.Domain;
 
-// `mesh`: a thin client of the grain interfaces, shaped like flyctl. Every failure is one line on
-// stderr and exit code 1; user mistakes never print a stack trace.
+// `mesh`: a client of the tenant API (docs/api.md), shaped like flyctl; `mesh ping` alone speaks
+// Orleans, for operators. Every failure is one line on stderr and exit code 1 (130 on Ctrl-C);
+// nothing ever prints a stack trace.
+AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+{
+    Console.Error.WriteLine(CliFailure.Describe(e.ExceptionObject as Exception ?? new Exception("unknown failure")));
+    Environment.Exit(1);
+};
+
 var root = new RootCommand("mesh: manage apps, IPs, certificates and instances on a Mesh edge network");
 GlobalOptions.AddTo(root);
 root.Subcommands.Add(AppsCommands.Build());
@@ -14,7 +20,10 @@ root.Subcommands.Add(CertsCommands.Build());
 root.Subcommands.Add(InstancesCommands.Build());
 root.Subcommands.Add(RegionsCommand.Build());
 root.Subcommands.Add(StatusCommand.Build());
+root.Subcommands.Add(OrgsCommands.Build());
+root.Subcommands.Add(TokensCommands.Build());
 root.Subcommands.Add(PingCommand.Build());
+root.Subcommands.Add(ClusterCommands.Build());
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
@@ -22,21 +31,22 @@ if (parse.Errors.Count > 0)
     // "Unrecognized command" says more than "Required command was not provided" for `mesh typo`.
     var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
     var help = string.Join(' ', ["mesh", .. CommandPath(parse), "--help"]);
-    Console.Error.WriteLine($"Error: {error.Message} (see '{help}')");
+    Console.Error.WriteLine($"Error: {error.Message.Split('\n')[0].Trim()} (see '{help}')");
     return 1;
 }
+
+using var interruption = new Interruption();
 try
 {
-    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, interruption.Token);
 }
-catch (MeshException e)
+catch (Exception) when (interruption.Requested)
 {
-    Console.Error.WriteLine($"Error: {e.Message}");
-    return 1;
+    return interruption.Report();
 }
-catch (Exception e) when (e is TimeoutException or OrleansException or IOException)
+catch (Exception e)
 {
-    Console.Error.WriteLine($"Error: the mesh did not answer: {e.Message.Split('\n')[0].Trim()}");
+    Console.Error.WriteLine(CliFailure.Describe(e));
     return 1;
 }
 

@@ -39,11 +39,22 @@ builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(Gate
 // Serve from the last good table while the cluster is unreachable: Kestrel must not wait
 // for the Orleans client to connect (spike G9).
 builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
-GatewayCluster.Configure(builder);
+try
+{
+    GatewayCluster.Configure(builder);
+}
+catch (Mesh.Domain.MeshException e)
+{
+    Console.Error.WriteLine($"mesh-gateway: {e.Message}");
+    return 1;
+}
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<GatewayState>();
 builder.Services.AddSingleton<TableFactory>();
+builder.Services.AddSingleton<GatewayInstanceRules>();
+builder.Services.Configure<Mesh.Domain.Instances.InstanceAddressOptions>(builder.Configuration.GetSection(Mesh.Domain.Instances.InstanceAddressOptions.Section));
+builder.Services.AddHostedService<ClusterNodesWatcher>();
 builder.Services.AddSingleton(sp => new LastGoodTableStore(
     LastGoodTableStore.DirectoryFor(builder.Configuration, sp.GetRequiredService<IOptions<GatewayOptions>>().Value),
     sp.GetRequiredService<Orleans.Serialization.Serializer>(),
@@ -84,6 +95,17 @@ var adminAddressText = builder.Configuration[$"{GatewayOptions.Section}:AdminAdd
 if (!IPAddress.TryParse(adminAddressText, out var adminAddress))
 {
     Console.Error.WriteLine($"mesh-gateway: Mesh:Gateway:AdminAddress '{adminAddressText}' is not an IP address");
+    return 1;
+}
+try
+{
+    // A bad Mesh:Instances value stops the gateway here, in one line, not at its first table.
+    Mesh.Domain.Instances.InstanceAddressPolicy.From(
+        builder.Configuration.GetSection(Mesh.Domain.Instances.InstanceAddressOptions.Section).Get<Mesh.Domain.Instances.InstanceAddressOptions>() ?? new(), [], []);
+}
+catch (Mesh.Domain.MeshException e)
+{
+    Console.Error.WriteLine($"mesh-gateway: {e.Message}");
     return 1;
 }
 builder.WebHost.ConfigureKestrel(kestrel =>

@@ -1,51 +1,65 @@
 using Mesh.Domain;
 using Mesh.Hosting;
+using Mesh.Silo.Api;
 using Mesh.Silo.Hosting;
 using Mesh.Silo.Sample;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 SiloSettings settings;
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
-builder.Configuration.AddCommandLine(args, SiloSettings.Switches);
+ApiSettings api;
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+builder.Configuration.AddCommandLine(args, new Dictionary<string, string>(SiloSettings.Switches.Concat(ApiSettings.Switches)));
 try
 {
     settings = SiloSettings.From(builder.Configuration);
     if (settings.Embedded) DataDirectoryLock.Hold(settings.DataDirectory);
+    api = ApiSettings.From(builder.Configuration, settings);
+    builder.AddMeshApi(settings, api);
 }
-catch (MeshException e)
-{
-    Console.Error.WriteLine($"mesh-silo: {e.Message}");
-    return 1;
-}
-catch (FormatException e)
+catch (Exception e) when (e is MeshException or FormatException)
 {
     Console.Error.WriteLine($"mesh-silo: {e.Message}");
     return 1;
 }
 
-// Orleans is chatty at Information; keep its warnings and our own messages.
+// Orleans is chatty at Information; keep its warnings and our own messages, one line each.
+builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
 builder.Logging.AddFilter("Orleans", LogLevel.Warning);
 builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 builder.Logging.AddFilter("Polly", LogLevel.Warning);
-builder.UseOrleans(silo => MeshSiloBuilder.Configure(silo, settings, builder.Configuration));
+// Instances may never be registered at the API's own endpoint (nor at Orleans', which membership gives).
+builder.UseOrleans(silo => MeshSiloBuilder.Configure(silo, settings, builder.Configuration, api.Endpoint(settings)));
 if (settings.Sample)
 {
     builder.Services.AddHostedService<SampleAppService>();
 }
 builder.Services.AddSingleton(settings);
 
-using var host = builder.Build();
+await using var app = builder.Build();
+app.MapMeshApi();
+app.WarnAboutSetup(settings);
 var started = System.Diagnostics.Stopwatch.StartNew();
-await host.StartAsync();
+try
+{
+    await app.StartAsync();
+}
+catch (IOException e)
+{
+    Console.Error.WriteLine($"mesh-silo: cannot serve the API (--api-port): {e.Message}");
+    return 1;
+}
+var apiUrl = app.BoundUrl();
 if (settings.Embedded)
 {
     new EmbeddedEndpoint(settings.GatewayPort, settings.SiloPort, settings.Region, Environment.ProcessId).WriteTo(settings.DataDirectory);
+    EmbeddedApiFiles.WriteEndpoint(settings.DataDirectory, apiUrl);
 }
 var mode = settings.Embedded ? $"embedded data={settings.DataDirectory}" : "cluster redis";
 // Tests and scripts wait for this line.
-Console.WriteLine($"mesh-silo ready region={settings.Region} mode={mode} gateway={settings.AdvertisedAddress}:{settings.GatewayPort} started_ms={started.ElapsedMilliseconds}");
-await host.WaitForShutdownAsync();
+Console.WriteLine($"mesh-silo ready region={settings.Region} mode={mode} gateway={settings.AdvertisedAddress}:{settings.GatewayPort} api={apiUrl} started_ms={started.ElapsedMilliseconds}");
+await app.WaitForShutdownAsync();
 return 0;

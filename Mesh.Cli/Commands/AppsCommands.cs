@@ -1,8 +1,8 @@
 using System.CommandLine;
+using Mesh.Cli.Api;
+using Mesh.Interfaces.Api;
 using Mesh.Cli.Output;
-using Mesh.Domain;
-using Mesh.Domain.Apps;
-using Mesh.Interfaces;
+using Mesh.Interfaces.Model;
 
 namespace Mesh.Cli.Commands;
 
@@ -12,19 +12,18 @@ internal static class AppsCommands
     public static Command Build()
     {
         var name = new Argument<string>("name") { Description = "App name" };
-        var org = new Option<string>("--org", "-o") { Description = "Organization", DefaultValueFactory = _ => AppNames.DefaultOrg };
+        var org = new Option<string?>("--org", "-o") { Description = "Organization (default: the token's org, or personal for the operator)" };
         var create = new Command("create", "Create an app").With(name, org).Runs(async (p, c) =>
         {
-            var app = await c.Grains.GetGrain<IAppGrain>(p.GetValue(name)!).Create(p.GetValue(org)!);
+            var app = await c.Api.PostAsync<AppInfo>("/v1/apps", new CreateAppRequest(p.GetValue(name)!, p.GetValue(org)), c.Cancellation);
             c.Out.Print(app, a => $"New app created: {a.Name} (org {a.Org})\n");
         });
 
         var listOrg = new Option<string?>("--org", "-o") { Description = "Only this organization's apps" };
         var list = new Command("list", "List apps").With(listOrg).Runs(async (p, c) =>
         {
-            var apps = await c.Grains.GetGrain<IAppCatalogGrain>(IAppCatalogGrain.Global).List(p.GetValue(listOrg));
-            var infos = await Task.WhenAll(apps.Select(a => c.Grains.GetGrain<IAppGrain>(a.Name).GetInfo()));
-            var rows = infos.OfType<Mesh.Interfaces.Model.AppInfo>().ToList();
+            var filter = p.GetValue(listOrg) is { } o ? $"?org={Uri.EscapeDataString(o)}" : "";
+            var rows = await c.Api.ListAsync<AppInfo>($"/v1/apps{filter}", c.Cancellation);
             c.Out.Print(rows, r =>
             {
                 var table = new Table("NAME", "OWNER", "RELEASE", "IPS", "INSTANCES", "CREATED");
@@ -38,7 +37,7 @@ internal static class AppsCommands
         var destroy = new Command("destroy", "Destroy an app: release its IPs, remove its instances and certificates").With(destroyName, yes).Runs(async (p, c) =>
         {
             var app = p.GetValue(destroyName)!;
-            await c.Grains.GetGrain<IAppGrain>(app).Destroy();
+            await c.Api.DeleteAsync($"/v1/apps/{ApiClient.Segment(app)}", c.Cancellation);
             c.Out.Print(new { destroyed = app }, _ => $"Destroyed app {app}\n");
         });
 

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using Mesh.Cli.Output;
 using Mesh.Domain;
-using Mesh.Interfaces;
+using Mesh.Cli.Api;
+using Mesh.Interfaces.Api;
+using Mesh.Interfaces.Model;
 
 namespace Mesh.Cli.Commands;
 
@@ -18,14 +20,14 @@ internal static class CertsCommands
         {
             var certPem = await ReadPem(p.GetValue(cert), "--cert", c.Cancellation);
             var keyPem = await ReadPem(p.GetValue(key), "--key", c.Cancellation);
-            var info = await c.Grains.GetGrain<IAppGrain>(p.GetValue(app)!).AddCertificate(p.GetValue(host)!, certPem, keyPem);
+            var info = await c.Api.PostAsync<CertificateInfo>($"/v1/apps/{ApiClient.Segment(p.GetValue(app)!)}/certs", new AddCertificateRequest(p.GetValue(host)!, certPem, keyPem), c.Cancellation);
             c.Out.Print(info, i => $"Added {(i.SelfSigned ? "self-signed " : "")}certificate for {i.Hostname} (expires {i.NotAfter:yyyy-MM-dd}, sha256 {i.Sha256Fingerprint[..16]}…)\n");
         });
 
         var appL = CommandExtensions.AppOption();
         var list = new Command("list", "List the app's certificates").With(appL).Runs(async (p, c) =>
         {
-            var certs = await c.Grains.GetGrain<IAppGrain>(p.GetValue(appL)!).ListCertificates();
+            var certs = await c.Api.ListAsync<CertificateInfo>($"/v1/apps/{ApiClient.Segment(p.GetValue(appL)!)}/certs", c.Cancellation);
             c.Out.Print(certs, r =>
             {
                 var table = new Table("HOST NAME", "SELF-SIGNED", "ISSUER", "EXPIRES", "ADDED");
@@ -38,7 +40,7 @@ internal static class CertsCommands
         var hostD = new Argument<string>("hostname") { Description = "Hostname whose certificate to remove" };
         var remove = new Command("remove", "Remove a certificate").With(hostD, appD).Runs(async (p, c) =>
         {
-            await c.Grains.GetGrain<IAppGrain>(p.GetValue(appD)!).RemoveCertificate(p.GetValue(hostD)!);
+            await c.Api.DeleteAsync($"/v1/apps/{ApiClient.Segment(p.GetValue(appD)!)}/certs/{ApiClient.Segment(p.GetValue(hostD)!)}", c.Cancellation);
             c.Out.Print(new { removed = p.GetValue(hostD) }, _ => $"Removed certificate for {p.GetValue(hostD)}\n");
         });
 

@@ -1,11 +1,12 @@
 using System.CommandLine;
 using Mesh.Domain;
 using Mesh.Domain.Ips;
-using Mesh.Interfaces;
+using Mesh.Cli.Api;
+using Mesh.Interfaces.Model;
 
 namespace Mesh.Cli.Commands;
 
-/// <summary><c>mesh deploy -a APP -c fly.toml</c>: sends the file as is; the app grain parses and validates it.</summary>
+/// <summary><c>mesh deploy -a APP -c fly.toml</c>: sends the file as is; the platform parses and validates it.</summary>
 internal static class DeployCommand
 {
     public static Command Build()
@@ -22,7 +23,7 @@ internal static class DeployCommand
             var text = await File.ReadAllTextAsync(path, c.Cancellation);
             var name = p.GetValue(app) ?? AppNameFrom(text)
                 ?? throw new MeshException("app_required", "no app given: pass -a APP or set 'app' in the config");
-            var result = await c.Grains.GetGrain<IAppGrain>(name).Deploy(text);
+            var result = await c.Api.PutTextAsync<DeployResult>($"/v1/apps/{ApiClient.Segment(name)}", text, "application/toml", c.Cancellation);
             c.Out.Print(result, r =>
             {
                 var lines = new List<string>();

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.CommandLine;
 using Mesh.Cli.Output;
 using Mesh.Domain;
-using Mesh.Interfaces;
+using Mesh.Cli.Api;
 using Mesh.Interfaces.Model;
 
 namespace Mesh.Cli.Commands;
@@ -19,15 +19,15 @@ internal static class InstancesCommands
         var add = new Command("add", "Register an instance of the app").With(app, region, address, metadata).Runs(async (p, c) =>
         {
             var meta = ParseMetadata(p.GetValue(metadata) ?? []);
-            var info = await c.Grains.GetGrain<IAppGrain>(p.GetValue(app)!)
-                .AddInstance(new InstanceRegistration(p.GetValue(region)!, p.GetValue(address)!, meta));
+            var info = await c.Api.PostAsync<InstanceInfo>(
+                $"/v1/apps/{ApiClient.Segment(p.GetValue(app)!)}/instances", new InstanceRegistration(p.GetValue(region)!, p.GetValue(address)!, meta), c.Cancellation);
             c.Out.Print(info, i => $"Instance {i.Id} of {i.App} registered in {i.Region} at {i.Address} (private {i.PrivateIp})\n");
         });
 
         var appL = CommandExtensions.AppOption();
         var list = new Command("list", "List the app's instances").With(appL).Runs(async (p, c) =>
         {
-            var instances = await c.Grains.GetGrain<IAppGrain>(p.GetValue(appL)!).ListInstances();
+            var instances = await c.Api.ListAsync<InstanceInfo>($"/v1/apps/{ApiClient.Segment(p.GetValue(appL)!)}/instances", c.Cancellation);
             c.Out.Print(instances, r =>
             {
                 var table = new Table("ID", "REGION", "STATE", "HEALTH", "ADDRESS", "PRIVATE IP", "OUTBOUND IP", "UPDATED");
@@ -38,17 +38,17 @@ internal static class InstancesCommands
 
         return new Command("instances", "Manage the app's instances").With(
             add, list,
-            Change("stop", "Stop routing to an instance", (g) => g.Stop()),
-            Change("start", "Route to an instance again", (g) => g.Start()),
+            Change("stop", "Stop routing to an instance"),
+            Change("start", "Route to an instance again"),
             Remove());
     }
 
-    private static Command Change(string name, string description, Func<IInstanceGrain, Task<InstanceInfo>> change)
+    private static Command Change(string name, string description)
     {
         var id = new Argument<string>("id") { Description = "Instance id" };
         return new Command(name, description).With(id).Runs(async (p, c) =>
         {
-            var info = await change(c.Grains.GetGrain<IInstanceGrain>(p.GetValue(id)!));
+            var info = await c.Api.PostAsync<InstanceInfo>($"/v1/instances/{ApiClient.Segment(p.GetValue(id)!)}/{name}", null, c.Cancellation);
             c.Out.Print(info, i => $"Instance {i.Id} of {i.App} is {Lower(i.State)}\n");
         });
     }
@@ -58,7 +58,7 @@ internal static class InstancesCommands
         var id = new Argument<string>("id") { Description = "Instance id" };
         return new Command("remove", "Deregister an instance").With(id).Runs(async (p, c) =>
         {
-            await c.Grains.GetGrain<IInstanceGrain>(p.GetValue(id)!).Remove();
+            await c.Api.DeleteAsync($"/v1/instances/{ApiClient.Segment(p.GetValue(id)!)}", c.Cancellation);
             c.Out.Print(new { removed = p.GetValue(id) }, _ => $"Instance {p.GetValue(id)} removed\n");
         });
     }

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using Mesh.Cli.Output;
 using Mesh.Domain.Ips;
-using Mesh.Interfaces;
+using Mesh.Cli.Api;
+using Mesh.Interfaces.Api;
 using Mesh.Interfaces.Model;
 
 namespace Mesh.Cli.Commands;
@@ -14,7 +15,7 @@ internal static class IpsCommands
         var app = CommandExtensions.AppOption();
         var list = new Command("list", "List the app's IP addresses").With(app).Runs(async (p, c) =>
         {
-            var ips = await c.Grains.GetGrain<IAppGrain>(p.GetValue(app)!).ListIps();
+            var ips = await c.Api.ListAsync<IpAssignment>($"/v1/apps/{ApiClient.Segment(p.GetValue(app)!)}/ips", c.Cancellation);
             var rows = ips.Select(i => new IpRow(
                 i.Kind == IpKind.V6 ? "v6" : "v4", i.Address, i.Kind, IpPricing.Describe(i.Kind),
                 IpPricing.MonthlyPrice(i.Kind), i.Region, i.AllocatedAt)).ToList();
@@ -42,7 +43,7 @@ internal static class IpsCommands
         {
             var a = p.GetValue(address)!;
             var name = p.GetValue(appR)!;
-            await c.Grains.GetGrain<IAppGrain>(name).ReleaseIp(a);
+            await c.Api.DeleteAsync($"/v1/apps/{ApiClient.Segment(name)}/ips/{ApiClient.Segment(a)}", c.Cancellation);
             c.Out.Print(new { released = a, app = name }, _ => $"Released {a} from {name}\n");
         });
 
@@ -51,7 +52,7 @@ internal static class IpsCommands
 
     private static async Task Allocate(CliContext c, string app, IpKind kind)
     {
-        var ip = await c.Grains.GetGrain<IAppGrain>(app).AllocateIp(kind);
+        var ip = await c.Api.PostAsync<IpAssignment>($"/v1/apps/{ApiClient.Segment(app)}/ips", new AllocateIpRequest(kind), c.Cancellation);
         c.Out.Print(ip, i => $"Allocated {IpPricing.Describe(i.Kind)} address {i.Address} to {app}\n");
     }
 

@@ -13,7 +13,7 @@ internal static class PingCommand
     public static Command Build()
     {
         var count = new Option<int>("--count", "-n") { Description = "Round trips per target", DefaultValueFactory = _ => 200 };
-        return new Command("ping", "Measure round trips to the cluster").With(count).Runs(async (p, c) =>
+        return new Command("ping", "Measure round trips to the cluster").With(count).RunsSdk(async (p, c) =>
         {
             var n = Math.Clamp(p.GetValue(count), 1, 100_000);
             var silo = await Measure(n, () => c.Grains.GetGrain<IClusterInfoGrain>(0).Members());

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Mesh.Cli.Output;
 using Mesh.Domain.Regions;
-using Mesh.Interfaces;
 
 namespace Mesh.Cli.Commands;
 
@@ -13,10 +12,18 @@ internal static class RegionsCommand
         var rtt = new Option<bool>("--rtt") { Description = "Show the round-trip-time matrix (ms; * = measured)" };
         var list = new Command("list", "List regions").With(rtt).Runs(async (p, c) =>
         {
-            var infos = await Task.WhenAll(RegionCatalog.All.Select(r => c.Grains.GetGrain<IRegionGrain>(r.Code).GetInfo()));
+            // The API pages by code; the table keeps the catalogue's order, as it always had.
+            var infos = (await c.Api.ListAsync<Mesh.Interfaces.Model.RegionInfo>("/v1/regions", c.Cancellation))
+                .OrderBy(r => CatalogIndex(r.Code)).ThenBy(r => r.Code, StringComparer.Ordinal).ToArray();
             c.Out.Print(infos, r => p.GetValue(rtt) ? Matrix(r) : Plain(r));
         });
         return new Command("regions", "Regions of the mesh").With(list);
+    }
+
+    private static int CatalogIndex(string code)
+    {
+        var index = RegionCatalog.All.Select(r => r.Code).ToList().IndexOf(code);
+        return index < 0 ? int.MaxValue : index;
     }
 
     private static string Plain(Mesh.Interfaces.Model.RegionInfo[] regions)

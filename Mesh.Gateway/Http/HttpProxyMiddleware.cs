@@ -115,12 +115,17 @@ public sealed partial class HttpProxyMiddleware(
                 }
                 if (replay.App is { } otherApp && otherApp != route.AppName)
                 {
-                    route = table.RouteFor(otherApp, port) ?? route;
-                    if (route.AppName != otherApp)
+                    var target = table.RouteFor(otherApp, port);
+                    // Only within the replying app's org, as on the mirrored platform; another
+                    // org's app gets the answer a missing app gets, so its existence never leaks.
+                    var sameOrg = target is not null && target.App.Org == route.App.Org;
+                    if (!sameOrg)
                     {
-                        await Fail(context, StatusCodes.Status502BadGateway, requestId, $"replay to app {otherApp}, which does not serve port {port}", "replay_no_route");
+                        await Fail(context, StatusCodes.Status502BadGateway, requestId, $"replay to app {otherApp}, which does not serve port {port}",
+                            target is null ? ErrorReasons.ReplayNoRoute : ErrorReasons.ReplayRefused);
                         return;
                     }
+                    route = target!;
                     instances = table.InstancesOf(otherApp);
                 }
                 steering = Steering.ForReplay(replay, instance.Id);

@@ -45,6 +45,18 @@ public sealed class GatewayState(TimeProvider time)
         _ready.TrySetResult();
     }
 
+    /// <summary>
+    /// Swaps in a table rebuilt from the same replica under new rules, unless another table was
+    /// published meanwhile (that one is newer and was built under the new rules already).
+    /// </summary>
+    public bool TryRepublish(GatewayTable current, GatewayTable rebuilt)
+    {
+        if (!ReferenceEquals(Interlocked.CompareExchange(ref _table, rebuilt, current), current)) return false;
+        Loads.Prune(rebuilt.InstanceIds);
+        TableChanged?.Invoke(rebuilt);
+        return true;
+    }
+
     public void MarkSynced()
     {
         _source = "cluster";

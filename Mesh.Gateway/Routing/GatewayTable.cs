@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Net;
+using Mesh.Domain.Ips;
 using Mesh.Domain.Routing;
 using Mesh.Interfaces.Model;
 
@@ -23,6 +24,8 @@ public sealed class GatewayTable
 
     private GatewayTable(
         RouteTableReplica source,
+        RouteTableReplica unfiltered,
+        IReadOnlyList<(InstanceRoute Instance, string Rule)> refused,
         long version,
         FrozenDictionary<string, InstanceRoute[]> instancesByApp,
         FrozenDictionary<(IPAddress, int), PortRoute> dedicated,
@@ -33,6 +36,8 @@ public sealed class GatewayTable
         FrozenSet<ListenerKey> listeners)
     {
         Source = source;
+        Unfiltered = unfiltered;
+        RefusedInstances = refused;
         _sharedKinds = sharedKinds;
         _byAppPort = byAppPort;
         Version = version;
@@ -45,8 +50,14 @@ public sealed class GatewayTable
 
     public long Version { get; }
 
-    /// <summary>The replica this table was built from (the internal DNS reads orgs and instances from it).</summary>
+    /// <summary>The replica this table was built from, without refused instances (the internal DNS and health checks read it).</summary>
     public RouteTableReplica Source { get; }
+
+    /// <summary>The replica as the control plane sent it, refused instances included (to rebuild under other rules).</summary>
+    public RouteTableReplica Unfiltered { get; }
+
+    /// <summary>Instances left out because the instance-address policy refuses where they are, with the rule.</summary>
+    public IReadOnlyList<(InstanceRoute Instance, string Rule)> RefusedInstances { get; }
 
     /// <summary>Every instance id in the table (load counters of others can be dropped).</summary>
     public IReadOnlySet<string> InstanceIds => _instancesByApp.Values.SelectMany(v => v).Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
@@ -54,8 +65,23 @@ public sealed class GatewayTable
     /// <summary>The sockets the gateway should have open.</summary>
     public FrozenSet<ListenerKey> Listeners { get; }
 
-    public static GatewayTable Build(RouteTableReplica table, bool wildcard)
+    /// <summary>
+    /// Builds the table. <paramref name="refusal"/> (the instance-address policy) leaves out every
+    /// instance it refuses: it is never dialled, health-checked or named in DNS here, and is
+    /// listed in <see cref="RefusedInstances"/> with the rule.
+    /// </summary>
+    public static GatewayTable Build(RouteTableReplica table, bool wildcard, Func<AppRoute, InstanceRoute, string?>? refusal = null)
     {
+        var unfiltered = table;
+        var refused = new List<(InstanceRoute, string)>();
+        if (refusal is not null)
+        {
+            foreach (var instance in table.Instances.Values)
+            {
+                if (table.Apps.TryGetValue(instance.App, out var owner) && refusal(owner, instance) is { } rule) refused.Add((instance, rule));
+            }
+            if (refused.Count > 0) table = table.WithoutInstances(refused.Select(r => r.Item1.Id));
+        }
         var instancesByApp = table.Instances.Values
             .GroupBy(i => i.App, StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => g.OrderBy(i => i.Id, StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
@@ -75,22 +101,31 @@ public sealed class GatewayTable
                 if (ip.Kind == IpKind.SharedV4) shared.Add(address);
                 foreach (var (port, route) in routes)
                 {
-                    // Shared addresses route by SNI; the first app on a port decides its pipeline.
-                    if (ip.Kind == IpKind.SharedV4) sharedKinds.TryAdd(port, route.Kind);
+                    if (ip.Kind == IpKind.SharedV4)
+                    {
+                        // The platform fixes the shared address's pipelines (http on 80, tls+http
+                        // on 443); an app whose port asks for anything else is not served there.
+                        if (!SharedV4Ports.Serves(port, route.Port)) continue;
+                        sharedKinds.TryAdd(port, route.Kind);
+                    }
                     else dedicated.TryAdd((address, port), route);
                     listeners.Add(new ListenerKey(wildcard ? AnyFor(address) : address, port));
                 }
             }
+            // Hostnames route on the shared address only, and only to apps it serves on that port.
+            if (!app.Ips.Any(i => i.Kind == IpKind.SharedV4)) continue;
             foreach (var cert in app.Certificates)
             {
                 foreach (var (port, route) in routes)
                 {
-                    byHostname.TryAdd((cert.Hostname, port), route);
+                    if (SharedV4Ports.Serves(port, route.Port)) byHostname.TryAdd((cert.Hostname, port), route);
                 }
             }
         }
         return new GatewayTable(
             table,
+            unfiltered,
+            [.. refused],
             table.Version,
             instancesByApp,
             dedicated.ToFrozenDictionary(),

@@ -12,6 +12,12 @@ public static class ErrorReasons
     public const string HandshakeTimeout = "handshake_timeout";
     public const string IdleTimeout = "idle_timeout";
     public const string Bind = "bind";
+    /// <summary>A <c>fly-replay: app=</c> naming an app that does not serve the port.</summary>
+    public const string ReplayNoRoute = "replay_no_route";
+    /// <summary>A <c>fly-replay: app=</c> naming another org's app: refused, answered as <see cref="ReplayNoRoute"/>.</summary>
+    public const string ReplayRefused = "replay_refused";
+    /// <summary>An instance whose address the instance-address policy refuses: left out of the table, never dialled.</summary>
+    public const string InstanceAddressRefused = "instance_address_refused";
 
     public static string Of(RouteFailure failure) => failure switch
     {

@@ -1,15 +1,22 @@
 using System.Collections.Immutable;
 using Mesh.Domain;
+using Mesh.Domain.Quotas;
 using Mesh.Interfaces;
 using Mesh.Interfaces.Model;
+using Microsoft.Extensions.Options;
 
 namespace Mesh.Grains;
 
 internal sealed class AppCatalogGrain(
-    [PersistentState("catalog", MeshStorage.Name)] IPersistentState<AppCatalogState> state) : Grain, IAppCatalogGrain
+    [PersistentState("catalog", MeshStorage.Name)] IPersistentState<AppCatalogState> state,
+    IOptions<QuotaOptions> quotas) : Grain, IAppCatalogGrain
 {
     public async Task Add(AppSummary app)
     {
+        if (!state.State.Apps.ContainsKey(app.Name))
+        {
+            QuotaCheck.Check(quotas.Value, app.Org, QuotaKind.Apps, state.State.Apps.Values.Count(a => a.Org == app.Org));
+        }
         state.State.Apps[app.Name] = app;
         await state.WriteStateAsync();
     }

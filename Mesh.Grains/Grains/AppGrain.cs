@@ -4,9 +4,11 @@ using Mesh.Domain.Apps;
 using Mesh.Domain.Certificates;
 using Mesh.Domain.Config;
 using Mesh.Domain.Ips;
+using Mesh.Domain.Quotas;
 using Mesh.Domain.Regions;
 using Mesh.Interfaces;
 using Mesh.Interfaces.Model;
+using Mesh.Security;
 
 namespace Mesh.Grains;
 
@@ -17,13 +19,15 @@ namespace Mesh.Grains;
 /// </summary>
 internal sealed class AppGrain(
     [PersistentState("app", MeshStorage.Name)] IPersistentState<AppState> state,
-    TimeProvider time) : Grain, IAppGrain
+    TimeProvider time,
+    SecretSealer sealer) : Grain, IAppGrain
 {
     private string Name => this.GetPrimaryKeyString();
     private AppState S => state.State;
     private IRouteTableGrain RouteTable => GrainFactory.GetGrain<IRouteTableGrain>(IRouteTableGrain.Global);
     private IIpPoolGrain Pool => GrainFactory.GetGrain<IIpPoolGrain>("default");
     private IAppCatalogGrain Catalog => GrainFactory.GetGrain<IAppCatalogGrain>(IAppCatalogGrain.Global);
+    private IOrgUsageGrain Usage => GrainFactory.GetGrain<IOrgUsageGrain>(S.Org);
 
     public async Task<AppInfo> Create(string org)
     {
@@ -33,9 +37,11 @@ internal sealed class AppGrain(
         {
             throw new MeshException("app_exists", $"app '{Name}' already exists");
         }
-        state.State = new AppState { Exists = true, Org = org, CreatedAt = time.GetUtcNow() };
+        var createdAt = time.GetUtcNow();
+        // The catalogue counts the org's apps (quota) before the app exists.
+        await Catalog.Add(new AppSummary(Name, org, createdAt));
+        state.State = new AppState { Exists = true, Org = org, CreatedAt = createdAt };
         await state.WriteStateAsync();
-        await Catalog.Add(new AppSummary(Name, org, S.CreatedAt));
         await PublishAsync();
         return Info();
     }
@@ -45,6 +51,7 @@ internal sealed class AppGrain(
         EnsureExists();
         await Pool.ReleaseAll(Name);
         await Task.WhenAll(S.Instances.Keys.Select(id => GrainFactory.GetGrain<IInstanceGrain>(id).Deregister()));
+        await Usage.ReleaseApp(Name);
         await Catalog.Remove(Name);
         await RouteTable.RemoveApp(Name);
         await state.ClearStateAsync();
@@ -73,11 +80,15 @@ internal sealed class AppGrain(
         {
             foreach (var kind in IpRules.FirstDeploy(config))
             {
-                newIps.Add(await Pool.Allocate(Name, kind));
+                newIps.Add(await Pool.Allocate(Name, kind, S.Org));
             }
         }
         S.IpsProvisioned |= config.HasPublicService;
         S.Ips.AddRange(newIps);
+        if (!S.Ips.Any(i => i.Kind == IpKind.V4))
+        {
+            warnings.AddRange(SharedV4Ports.Unserved(config).Select(u => SharedV4Ports.Warning(u.Port, u.Config)));
+        }
         S.Config = config;
         S.ConfigText = flyToml;
         S.Release++;
@@ -101,7 +112,7 @@ internal sealed class AppGrain(
         {
             throw new MeshException("ip_conflict", $"app '{Name}' has a dedicated IPv4 address; release it before allocating a shared one");
         }
-        var ip = await Pool.Allocate(Name, kind);
+        var ip = await Pool.Allocate(Name, kind, S.Org);
         S.Ips.Add(ip);
         await state.WriteStateAsync();
         await PublishAsync();
@@ -137,8 +148,17 @@ internal sealed class AppGrain(
             (certificatePem, keyPem) = CertificateFactory.CreateSelfSigned(host, now);
         }
         var info = CertificateFactory.Inspect(host, certificatePem, keyPem, now);
-        await Catalog.ClaimHostname(host, Name);
-        S.Certificates[host] = new StoredCertificate(info, certificatePem, keyPem);
+        await Usage.Take(QuotaKind.Certificates, host, Name);
+        try
+        {
+            await Catalog.ClaimHostname(host, Name);
+        }
+        catch (MeshException) when (!S.Certificates.ContainsKey(host))
+        {
+            await Usage.Release(QuotaKind.Certificates, host);
+            throw;
+        }
+        S.Certificates[host] = new StoredCertificate(info, certificatePem, sealer.Seal(keyPem));
         await state.WriteStateAsync();
         await PublishAsync();
         return info;
@@ -160,6 +180,7 @@ internal sealed class AppGrain(
         }
         await state.WriteStateAsync();
         await Catalog.ReleaseHostname(host, Name);
+        await Usage.Release(QuotaKind.Certificates, host);
         await PublishAsync();
     }
 
@@ -167,7 +188,17 @@ internal sealed class AppGrain(
     {
         EnsureExists();
         var id = InstanceIds.New();
-        var info = await GrainFactory.GetGrain<IInstanceGrain>(id).Register(Name, S.Org, registration);
+        await Usage.Take(QuotaKind.Instances, id, Name);
+        InstanceInfo info;
+        try
+        {
+            info = await GrainFactory.GetGrain<IInstanceGrain>(id).Register(Name, S.Org, registration);
+        }
+        catch
+        {
+            await Usage.Release(QuotaKind.Instances, id);
+            throw;
+        }
         S.Instances[id] = info.ToRoute();
         await state.WriteStateAsync();
         await RouteTable.PublishInstance(info.ToRoute());
@@ -199,6 +230,7 @@ internal sealed class AppGrain(
             return;
         }
         await state.WriteStateAsync();
+        await Usage.Release(QuotaKind.Instances, instanceId);
         await RouteTable.RemoveInstance(Name, instanceId);
     }
 
@@ -210,7 +242,12 @@ internal sealed class AppGrain(
         S.Org,
         S.Config.Services,
         [.. S.Ips],
-        [.. S.Certificates.Values.Select(c => new CertificateRoute(c.Info.Hostname, c.CertificatePem, c.KeyPem))]);
+        [.. S.Certificates.Values.Select(c => new CertificateRoute(c.Info.Hostname, c.CertificatePem, KeyOf(c)))]);
+
+    // Gateways terminate TLS, so the route (sent only over mutual TLS) carries the key in clear.
+    // A key stored before keys were sealed is still read as it is; the next change of the app seals it.
+    private string KeyOf(StoredCertificate certificate) =>
+        SecretSealer.IsSealed(certificate.SealedKey) ? sealer.Unseal(certificate.SealedKey) : certificate.SealedKey;
 
     private Task PublishAsync() => RouteTable.PublishApp(Route());
 

@@ -14,6 +14,7 @@ namespace Mesh.Grains;
 /// </summary>
 internal sealed class InstanceGrain(
     [PersistentState("instance", MeshStorage.Name)] IPersistentState<InstanceGrainState> state,
+    InstanceAddressRules addressRules,
     TimeProvider time) : Grain, IInstanceGrain
 {
     private string Id => this.GetPrimaryKeyString();
@@ -22,6 +23,11 @@ internal sealed class InstanceGrain(
     {
         var region = RegionCatalog.Get(registration.Region).Code;
         ValidateAddress(registration.Address);
+        var policy = addressRules.For(await GrainFactory.GetGrain<IClusterInfoGrain>(0).NodeEndpoints());
+        if (policy.Refusal(org, registration.Address) is { } refusal)
+        {
+            throw new MeshException("instance_address_refused", refusal);
+        }
         var now = time.GetUtcNow();
         var privateIp = PrivateAddresses.For(org, region, Id).ToString();
         state.State.Info = new InstanceInfo(

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Mesh.Domain.Ips;
+using Mesh.Domain.Quotas;
 using Mesh.Interfaces;
 using Mesh.Interfaces.Model;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,7 @@ internal sealed class IpPoolGrain : Grain, IIpPoolGrain
 {
     private readonly IPersistentState<IpPoolState> _state;
     private readonly IpPoolOptions _options;
+    private readonly IOptions<QuotaOptions> _quotas;
     private readonly TimeProvider _time;
     private readonly ILogger<IpPoolGrain> _logger;
     private readonly GroupCommit _commit;
@@ -26,11 +28,13 @@ internal sealed class IpPoolGrain : Grain, IIpPoolGrain
     public IpPoolGrain(
         [PersistentState("ippool", MeshStorage.Name)] IPersistentState<IpPoolState> state,
         IOptions<IpPoolOptions> options,
+        IOptions<QuotaOptions> quotas,
         TimeProvider time,
         ILogger<IpPoolGrain> logger)
     {
         _state = state;
         _options = options.Value;
+        _quotas = quotas;
         _time = time;
         _logger = logger;
         _commit = new GroupCommit(WriteAsync);
@@ -42,8 +46,11 @@ internal sealed class IpPoolGrain : Grain, IIpPoolGrain
         return Task.CompletedTask;
     }
 
-    public async Task<IpAssignment> Allocate(string app, IpKind kind)
+    public async Task<IpAssignment> Allocate(string app, IpKind kind, string org)
     {
+        // Count, check and take with no await in between: concurrent calls cannot both pass.
+        if (kind == IpKind.V4) QuotaCheck.Check(_quotas.Value, org, QuotaKind.DedicatedV4, _allocator.DedicatedV4Of(org));
+        _allocator.SetOrg(app, org);
         var assignment = _allocator.Allocate(app, kind);
         await _commit.Commit();
         return assignment;

@@ -2,8 +2,9 @@ using Mesh.Interfaces.Model;
 
 namespace Mesh.Grains;
 
+/// <summary>A certificate as an app keeps it: the private key sealed with the cluster data key (<see cref="Mesh.Security.SecretSealer"/>).</summary>
 [GenerateSerializer, Immutable, Alias("mesh.StoredCertificate")]
 public sealed record StoredCertificate(
     [property: Id(0)] CertificateInfo Info,
     [property: Id(1)] string CertificatePem,
-    [property: Id(2)] string KeyPem);
+    [property: Id(2)] string SealedKey);

@@ -1,4 +1,8 @@
+using Mesh.Domain.Instances;
 using Mesh.Domain.Ips;
+using Mesh.Domain.Quotas;
+using Mesh.Grains;
+using Mesh.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -9,9 +13,14 @@ namespace Mesh.Hosting;
 /// <summary>What every silo (real or test) needs besides storage and clustering.</summary>
 public static class MeshServices
 {
-    public static IServiceCollection AddMeshGrainServices(this IServiceCollection services, IConfiguration? configuration = null)
+    /// <param name="dataKeys">The cluster data keys: grains seal the secrets they store (certificate keys) with them.</param>
+    public static IServiceCollection AddMeshGrainServices(this IServiceCollection services, IConfiguration? configuration = null, DataKeyRing? dataKeys = null)
     {
         services.TryAddSingleton(TimeProvider.System);
+        if (dataKeys is not null)
+        {
+            services.TryAddSingleton(new SecretSealer(dataKeys));
+        }
         // State is stored with the Orleans binary serializer, not the default Newtonsoft JSON:
         // it round-trips every [GenerateSerializer] type (JSON cannot rebuild immutable
         // collections) and stays version tolerant through the [Id] attributes.
@@ -20,10 +29,15 @@ public static class MeshServices
         services.TryAddSingleton<StateProblemReporter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IIncomingGrainCallFilter, UnreadableStateCallFilter>());
         var options = services.AddOptions<IpPoolOptions>();
+        var instances = services.AddOptions<InstanceAddressOptions>();
+        var quotas = services.AddOptions<QuotaOptions>();
         if (configuration is not null)
         {
             options.Bind(configuration.GetSection(IpPoolOptions.Section));
+            instances.Bind(configuration.GetSection(InstanceAddressOptions.Section));
+            quotas.Bind(configuration.GetSection(QuotaOptions.Section));
         }
+        services.TryAddSingleton<InstanceAddressRules>();
         return services;
     }
 }

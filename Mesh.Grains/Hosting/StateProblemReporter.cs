@@ -31,6 +31,26 @@ public sealed partial class StateProblemReporter(UnreadableStates states, IServi
         }
     }
 
+    /// <summary>
+    /// Reports a state that read but holds something unusable (a secret that does not unseal):
+    /// once per grain on this silo. The grain is not blocked; only what needs the secret fails.
+    /// </summary>
+    public async Task ReportOnceAsync(GrainId grain, string reason)
+    {
+        if (!_reportedFromCalls.TryAdd(grain, reason)) return;
+        LogUnreadable(grain.ToString(), reason);
+        try
+        {
+            await Problems.Report(grain.ToString(), reason);
+        }
+        catch (Exception e)
+        {
+            LogReportFailed(grain.ToString(), e.GetType().Name, e.Message.Split('\n')[0]);
+        }
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<GrainId, string> _reportedFromCalls = new();
+
     /// <summary>A derived state (<see cref="UnreadableStates.Rebuilt"/>) that could not be read and starts afresh.</summary>
     public void Rebuilding(GrainId grain, string reason) => LogRebuilding(grain.ToString(), reason);
 

@@ -30,7 +30,7 @@ internal sealed class UnreadableStateCallFilter(StateProblemReporter reporter) :
         }
         catch (MeshException e) when (e.Code == "secret_unseal_failed")
         {
-            await reporter.ReportAsync(context.TargetId, e.Message);
+            await reporter.ReportOnceAsync(context.TargetId, e.Message);
             throw UnreadableStates.Unavailable(context.TargetId, e.Message);
         }
     }

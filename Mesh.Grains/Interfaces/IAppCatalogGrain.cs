@@ -9,6 +9,7 @@ public interface IAppCatalogGrain : IGrainWithStringKey
 {
     public const string Global = "global";
 
+    /// <summary>Lists a new app; fails with <c>quota_exceeded</c> when its org holds as many apps as its quota allows.</summary>
     [Alias("Add")] Task Add(AppSummary app);
     [Alias("Remove")] Task Remove(string app);
     /// <summary>Removes an app's entry only if it is still <paramref name="expected"/> (not re-created meanwhile); true when removed.</summary>

@@ -8,4 +8,7 @@ namespace Mesh.Interfaces;
 public interface IClusterInfoGrain : IGrainWithIntegerKey
 {
     [Alias("Members")] Task<ImmutableArray<SiloMember>> Members();
+
+    /// <summary>Every active silo's silo and Orleans gateway endpoints (HOST:PORT): no instance may be registered there.</summary>
+    [Alias("NodeEndpoints")] Task<ImmutableArray<string>> NodeEndpoints();
 }

@@ -10,7 +10,8 @@ namespace Mesh.Interfaces;
 [Alias("mesh.IIpPoolGrain")]
 public interface IIpPoolGrain : IGrainWithStringKey
 {
-    [Alias("Allocate")] Task<IpAssignment> Allocate(string app, IpKind kind);
+    /// <summary>Allocates an address to an app of <paramref name="org"/>; a dedicated IPv4 counts against the org's quota.</summary>
+    [Alias("Allocate")] Task<IpAssignment> Allocate(string app, IpKind kind, string org);
     [Alias("Release")] Task Release(string app, string address);
     [Alias("ReleaseAll")] Task ReleaseAll(string app);
     [Alias("Held")] Task<ImmutableArray<IpAssignment>> Held(string app);

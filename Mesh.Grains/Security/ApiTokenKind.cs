@@ -1,6 +1,7 @@
 namespace Mesh.Security;
 
 /// <summary>What a tenant API token may do (docs/api.md, Authentication).</summary>
+[GenerateSerializer, Alias("mesh.ApiTokenKind")]
 public enum ApiTokenKind
 {
     /// <summary>Everything, in every org: made by <c>mesh cluster init</c> or an embedded silo.</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using Mesh.Domain;
 using Mesh.Domain.Regions;
+using Mesh.Security;
 using Microsoft.Extensions.Configuration;
 
 namespace Mesh.Silo.Hosting;
@@ -23,6 +24,9 @@ public sealed record SiloSettings(
 {
     public bool Embedded => string.IsNullOrEmpty(Redis);
 
+    /// <summary>The silo's TLS directory (<c>--tls-dir</c>, <c>Mesh:Tls:Directory</c>); an embedded silo's is made in its data directory.</summary>
+    public string TlsDirectory { get; init; } = "";
+
     public static readonly Dictionary<string, string> Switches = new()
     {
         ["--region"] = "Mesh:Silo:Region",
@@ -34,6 +38,7 @@ public sealed record SiloSettings(
         ["--cluster-id"] = "Mesh:Silo:ClusterId",
         ["--service-id"] = "Mesh:Silo:ServiceId",
         ["--sample"] = "Mesh:Silo:Sample",
+        ["--tls-dir"] = "Mesh:Tls:Directory",
     };
 
     public static SiloSettings From(IConfiguration config)
@@ -51,7 +56,7 @@ public sealed record SiloSettings(
         {
             throw new MeshException("config_invalid", $"--advertise: '{advertised}' is not an IP address");
         }
-        return new SiloSettings(
+        var settings = new SiloSettings(
             region.ToLowerInvariant(),
             Get("Redis", "MESH_REDIS"),
             Port(section, "SiloPort", 11111),
@@ -61,6 +66,29 @@ public sealed record SiloSettings(
             section["ClusterId"] ?? "mesh",
             section["ServiceId"] ?? "mesh",
             bool.TryParse(section["Sample"], out var sample) && sample);
+        return settings with { TlsDirectory = Tls(config, settings).Path };
+    }
+
+    // Checked here, before the host starts, so that missing or broken TLS material is one line naming the flag.
+    private static NodeTlsDirectory Tls(IConfiguration config, SiloSettings settings)
+    {
+        NodeTlsDirectory directory;
+        if (config["Mesh:Tls:Directory"] is { Length: > 0 } path)
+        {
+            directory = new NodeTlsDirectory(Path.GetFullPath(path));
+        }
+        else if (settings.Embedded)
+        {
+            directory = EmbeddedTls.Ensure(settings.DataDirectory, DateTimeOffset.UtcNow);
+        }
+        else
+        {
+            throw new MeshException("tls_required", "--tls-dir: a cluster silo needs its TLS directory (ca.pem, node.pem, node.key, data.key from 'mesh cluster issue-cert --role silo')");
+        }
+        directory.Check("--tls-dir", silo: true);
+        _ = new NodeCertificateSource(directory, [NodeRole.Silo]);
+        _ = directory.LoadDataKeys();
+        return directory;
     }
 
     public static string DefaultDataDirectory() =>

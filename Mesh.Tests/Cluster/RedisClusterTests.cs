@@ -1,5 +1,6 @@
 using Mesh.Interfaces;
 using Mesh.Interfaces.Model;
+using Mesh.Security;
 using Mesh.Tests.Infrastructure;
 
 namespace Mesh.Tests.Cluster;
@@ -21,22 +22,27 @@ public sealed class RedisClusterTests
         ["Mesh__IpPool__DedicatedV4"] = "127.80.0.0/21",
         ["Mesh__IpPool__SharedV4"] = "127.79.0.1",
         ["Mesh__IpPool__DedicatedV6"] = "fdaa:7265:6469::/64",
+        // One org takes 500 dedicated IPv4s here, on purpose: the operator raises its quota.
+        ["Mesh__Quotas__Default__DedicatedV4"] = "1000",
+        ["Mesh__Quotas__Default__Apps"] = "1000",
     };
 
     [Fact]
     public async Task Concurrent_allocations_are_distinct_and_state_survives_kill_and_restart()
     {
         await using var redis = await RedisServer.StartAsync();
+        using var identity = new ClusterIdentity();
+        var tls = new[] { "ams", "iad", "sin" }.ToDictionary(r => r, r => identity.Issue(NodeRole.Silo, "silo-" + r));
         var serviceId = "redis-" + Guid.NewGuid().ToString("N")[..8];
         var regions = new[] { "ams", "iad", "sin" };
         var silos = new List<SiloProcess>();
         foreach (var region in regions)
         {
-            silos.Add(await SiloProcess.StartAsync(region, redis.Connection, serviceId: serviceId, env: Pools));
+            silos.Add(await SiloProcess.StartAsync(region, redis.Connection, serviceId: serviceId, env: Pools, tlsDir: tls[region]));
         }
 
         Dictionary<string, string[]> held;
-        await using (var client = await ClusterClientHost.ConnectAsync(redis.Connection, serviceId))
+        await using (var client = await ClusterClientHost.ConnectAsync(redis.Connection, serviceId, identity.Operator))
         {
             var grains = client.Client;
             var members = await grains.GetGrain<IClusterInfoGrain>(0).Members();
@@ -77,11 +83,11 @@ public sealed class RedisClusterTests
         silos.Clear();
         for (var i = 0; i < regions.Length; i++)
         {
-            silos.Add(await SiloProcess.StartAsync(regions[i], redis.Connection, serviceId: serviceId, env: Pools, siloPort: ports[i].SiloPort, gatewayPort: ports[i].GatewayPort));
+            silos.Add(await SiloProcess.StartAsync(regions[i], redis.Connection, serviceId: serviceId, env: Pools, siloPort: ports[i].SiloPort, gatewayPort: ports[i].GatewayPort, tlsDir: tls[regions[i]]));
         }
         try
         {
-            await using var client = await ClusterClientHost.ConnectAsync(redis.Connection, serviceId);
+            await using var client = await ClusterClientHost.ConnectAsync(redis.Connection, serviceId, identity.Operator);
             var names = held.Keys.ToArray();
             var restarted = await Eventually.Succeeds(() => ReadHeld(client.Client, names), Recovery);
             Assert.Equal(Flatten(held), Flatten(restarted));

@@ -70,7 +70,7 @@ internal sealed class EmbeddedEdge : IAsyncDisposable
             ["Mesh__IpPool__DedicatedV4"] = V4Prefix + ".0/24",
             ["Mesh__IpPool__SharedV4"] = SharedV4,
         }, siloPort: siloPort, gatewayPort: gatewayPort);
-        Client = await ClusterClientHost.ConnectEmbeddedAsync(Silo.GatewayPort);
+        Client = await ClusterClientHost.ConnectEmbeddedAsync(Silo.GatewayPort, _dir.Path);
         _clientDisposed = false;
     }
 

@@ -1,6 +1,8 @@
+using Mesh.Domain.Instances;
 using Mesh.Domain.Ips;
 using Mesh.Grains;
 using Mesh.Hosting;
+using Mesh.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
@@ -12,6 +14,9 @@ namespace Mesh.Tests.Infrastructure;
 /// </summary>
 public sealed class InProcessCluster : IAsyncLifetime
 {
+    /// <summary>The data keys the silos seal certificate keys with (one ring for the whole test run).</summary>
+    public static DataKeyRing TestKeys { get; } = DataKeyRing.New();
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IClusterClient Client => Cluster.Client;
@@ -22,13 +27,15 @@ public sealed class InProcessCluster : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(MeshStorage.Name);
-            silo.Services.AddMeshGrainServices();
+            silo.Services.AddMeshGrainServices(dataKeys: TestKeys);
             silo.Services.Configure<IpPoolOptions>(o =>
             {
                 o.SharedV4 = "127.78.0.1";
                 o.DedicatedV4 = "127.78.1.0/24";
                 o.DedicatedV6 = "fdaa:7465:7374::/64";
             });
+            // Test instances run on loopback: allowed as an operator would allow it.
+            silo.Services.Configure<InstanceAddressOptions>(o => o.AllowedNetworks["*"] = "127.0.0.0/8");
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

@@ -23,6 +23,9 @@ internal sealed class RegionsMesh : IAsyncDisposable
 
     public static string Redis => "10.99.0.1:6379";
 
+    /// <summary>The operator certificate the script issued for its <c>cli</c> subcommand.</summary>
+    public static string OperatorTls => $"{StateDir}/tls/operator";
+
     /// <summary>A region's gateway admin endpoint, reachable from the host over the backbone.</summary>
     public static string AdminOf(string region) => $"http://10.99.0.{11 + Array.IndexOf(Regions, region)}:9091";
 

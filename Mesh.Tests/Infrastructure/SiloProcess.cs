@@ -18,15 +18,18 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     public string ReadyLine { get; private set; } = "";
 
+    /// <summary>A cluster silo (Redis) needs <paramref name="tlsDir"/>; an embedded one makes its own in its data directory.</summary>
     public static async Task<SiloProcess> StartAsync(
         string region, string? redis = null, string? dataDir = null, string? serviceId = null,
-        IDictionary<string, string>? env = null, int? siloPort = null, int? gatewayPort = null)
+        IDictionary<string, string>? env = null, int? siloPort = null, int? gatewayPort = null, int apiPort = 0, string? tlsDir = null)
     {
         var sp = siloPort ?? FreePort.Next();
         var gp = gatewayPort ?? FreePort.Next();
-        var args = new List<string> { Repo.SiloDll, "--region", region, "--silo-port", sp.ToString(), "--gateway-port", gp.ToString() };
+        // The API port is a free one unless asked for: cluster-mode silos on one address would all want 4280.
+        var args = new List<string> { Repo.SiloDll, "--region", region, "--silo-port", sp.ToString(), "--gateway-port", gp.ToString(), "--api-port", apiPort.ToString() };
         if (redis is not null) args.AddRange(["--redis", redis]);
         if (dataDir is not null) args.AddRange(["--data-dir", dataDir]);
+        if (tlsDir is not null) args.AddRange(["--tls-dir", tlsDir]);
         if (serviceId is not null) args.AddRange(["--service-id", serviceId, "--cluster-id", serviceId]);
         var process = RunningProcess.Start("dotnet", args, env);
         var silo = new SiloProcess(process, sp, gp);

@@ -104,7 +104,7 @@ public sealed class MultiRegionMeshTests(ITestOutputHelper output)
     /// <summary>From a grain call that stops or starts an instance to every gateway holding the change, over 100 changes.</summary>
     private async Task MeasurePropagationAsync(string instanceId)
     {
-        await using var client = await ClusterClientHost.ConnectAsync(RegionsMesh.Redis, "mesh");
+        await using var client = await ClusterClientHost.ConnectAsync(RegionsMesh.Redis, "mesh", RegionsMesh.OperatorTls);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var instance = client.Client.GetGrain<IInstanceGrain>(instanceId);
         async Task<long> VersionOf(string region) =>

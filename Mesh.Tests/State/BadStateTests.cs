@@ -1,6 +1,7 @@
 using Mesh.Domain;
 using Mesh.Interfaces;
 using Mesh.Interfaces.Model;
+using Mesh.Security;
 using Mesh.Tests.Cluster;
 using Mesh.Tests.Infrastructure;
 
@@ -74,9 +75,11 @@ public sealed class BadStateTests
     public async Task A_corrupted_redis_value_breaks_that_app_only()
     {
         await using var redis = await RedisServer.StartAsync();
+        using var identity = new ClusterIdentity();
+        var tls = identity.Issue(NodeRole.Silo, "silo-ams");
         var serviceId = "bad-" + Guid.NewGuid().ToString("N")[..8];
-        var silo = await SiloProcess.StartAsync("ams", redis.Connection, serviceId: serviceId);
-        await using (var client = await ClusterClientHost.ConnectAsync(redis.Connection, serviceId))
+        var silo = await SiloProcess.StartAsync("ams", redis.Connection, serviceId: serviceId, tlsDir: tls);
+        await using (var client = await ClusterClientHost.ConnectAsync(redis.Connection, serviceId, identity.Operator))
         {
             foreach (var name in new[] { "good", "bad" })
             {
@@ -90,8 +93,8 @@ public sealed class BadStateTests
             await connection.GetDatabase().HashSetAsync($"{serviceId}/state/app/bad/app", "data", "not a grain state");
         }
 
-        await using var restarted = await SiloProcess.StartAsync("ams", redis.Connection, serviceId: serviceId);
-        await using var sdk = await ClusterClientHost.ConnectAsync(redis.Connection, serviceId);
+        await using var restarted = await SiloProcess.StartAsync("ams", redis.Connection, serviceId: serviceId, tlsDir: tls);
+        await using var sdk = await ClusterClientHost.ConnectAsync(redis.Connection, serviceId, identity.Operator);
         Assert.NotNull(await sdk.Client.GetGrain<IAppGrain>("good").GetInfo());
         var error = await Assert.ThrowsAsync<MeshException>(() => sdk.Client.GetGrain<IAppGrain>("bad").GetInfo());
         Assert.Equal("state_unreadable", error.Code);

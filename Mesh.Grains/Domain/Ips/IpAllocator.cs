@@ -81,8 +81,16 @@ public sealed class IpAllocator
         {
             released.Add(Release(app, address));
         }
+        _state.OrgOfApp.Remove(app);
         return released;
     }
+
+    /// <summary>Dedicated IPv4 addresses the org's apps hold now (apps allocated before orgs were recorded count for none).</summary>
+    public int DedicatedV4Of(string org) =>
+        _state.Dedicated.Values.Count(e => e.Kind == IpKind.V4 && _state.OrgOfApp.GetValueOrDefault(e.App) == org);
+
+    /// <summary>Records which org an app belongs to, for <see cref="DedicatedV4Of"/>.</summary>
+    public void SetOrg(string app, string org) => _state.OrgOfApp[app] = org;
 
     public IReadOnlyList<IpAssignment> Held(string app)
     {

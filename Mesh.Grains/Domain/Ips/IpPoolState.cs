@@ -18,4 +18,7 @@ public sealed class IpPoolState
     /// <summary>Where the next search starts; moving forward means a released address is not handed out again until the pool wraps.</summary>
     [Id(3)] public long NextV4 { get; set; }
     [Id(4)] public long NextV6 { get; set; }
+
+    /// <summary>The org of each app holding an address, so dedicated IPv4s can be counted per org (quotas).</summary>
+    [Id(5)] public Dictionary<string, string> OrgOfApp { get; set; } = new(StringComparer.Ordinal);
 }

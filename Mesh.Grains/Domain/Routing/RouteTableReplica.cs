@@ -95,6 +95,9 @@ public sealed class RouteTableReplica
         return current;
     }
 
+    /// <summary>The same version without some instances (a gateway's view after its own policy).</summary>
+    public RouteTableReplica WithoutInstances(IEnumerable<string> ids) => new(Version, Apps, Instances.RemoveRange(ids));
+
     /// <summary>The replica as a snapshot (what a gateway keeps on disk).</summary>
     public RouteSnapshot ToSnapshot() => new(
         Version,

@@ -1,0 +1,59 @@
+using Mesh.Domain;
+using Mesh.Silo.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace Mesh.Silo.Api;
+
+/// <summary>
+/// How the tenant API is served (the <c>Mesh:Api</c> section, <c>--api-port</c>): the port (0 = a
+/// free one), the PEM certificate and key for HTTPS in cluster mode, and the file holding the
+/// operator token's hash in cluster mode (embedded mode keeps its token in the data directory).
+/// </summary>
+public sealed record ApiSettings(int Port, string? CertificatePath, string? KeyPath, string? OperatorTokenHashFile)
+{
+    public const int ClusterDefaultPort = 4280;
+
+    public static readonly Dictionary<string, string> Switches = new()
+    {
+        ["--api-port"] = "Mesh:Api:Port",
+    };
+
+    public bool Https => CertificatePath is not null;
+
+    public static ApiSettings From(IConfiguration config, SiloSettings silo)
+    {
+        var section = config.GetSection("Mesh:Api");
+        var portText = section["Port"];
+        var port = silo.Embedded ? 0 : ClusterDefaultPort;
+        if (portText is { Length: > 0 } && !(int.TryParse(portText, out port) && port is >= 0 and < 65536))
+        {
+            throw new MeshException("config_invalid", $"--api-port: '{portText}' is not a port number (0 picks a free one)");
+        }
+        // The port is chosen here rather than by Kestrel so that the instance-address policy can
+        // reserve it before the silo starts (no instance may be registered at the API itself).
+        if (port == 0)
+        {
+            port = FreePort(silo.Embedded ? System.Net.IPAddress.Loopback : silo.AdvertisedAddress);
+        }
+        var certificate = Path(section, "CertificatePath");
+        var key = Path(section, "KeyPath");
+        if ((certificate is null) != (key is null))
+        {
+            throw new MeshException("config_invalid", "Mesh:Api:CertificatePath and Mesh:Api:KeyPath: give both (PEM files) or neither");
+        }
+        return new ApiSettings(port, certificate, key, Path(section, "OperatorTokenHashFile"));
+    }
+
+    /// <summary>The HOST:PORT the API listens on, as the instance-address policy reserves it.</summary>
+    public string Endpoint(SiloSettings silo) =>
+        new System.Net.IPEndPoint(silo.Embedded ? System.Net.IPAddress.Loopback : silo.AdvertisedAddress, Port).ToString();
+
+    private static int FreePort(System.Net.IPAddress address)
+    {
+        using var probe = new System.Net.Sockets.TcpListener(address, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    private static string? Path(IConfigurationSection section, string key) => section[key] is { Length: > 0 } v ? v : null;
+}
