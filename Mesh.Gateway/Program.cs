@@ -25,6 +25,9 @@ builder.Configuration.AddCommandLine(args, GatewayCluster.Switches);
 builder.Logging.AddFilter("Orleans", LogLevel.Warning);
 builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 builder.Logging.AddFilter("Polly", LogLevel.Warning);
+// A connect attempt per second while the cluster is down, each with a stack trace; the sync loop
+// says once that the control plane is unreachable.
+builder.Logging.AddFilter("Orleans.Runtime.Messaging.ConnectionManager", LogLevel.Error);
 // YARP logs every forwarded request at Information: a console write (and its lock) per request.
 builder.Logging.AddFilter("Yarp", LogLevel.Warning);
 // ASP.NET Core hosting starts an Activity and a logging scope (two AsyncLocal writes and a
@@ -52,6 +55,12 @@ builder.Services.AddSingleton<TableFactory>();
 builder.Services.AddSingleton<GatewayInstanceRules>();
 builder.Services.Configure<Mesh.Domain.Instances.InstanceAddressOptions>(builder.Configuration.GetSection(Mesh.Domain.Instances.InstanceAddressOptions.Section));
 builder.Services.AddHostedService<ClusterNodesWatcher>();
+builder.Services.AddSingleton(sp => new LastGoodTableStore(
+    LastGoodTableStore.DirectoryFor(builder.Configuration, sp.GetRequiredService<IOptions<GatewayOptions>>().Value),
+    sp.GetRequiredService<Orleans.Serialization.Serializer>(),
+    sp.GetRequiredService<ILogger<LastGoodTableStore>>()));
+builder.Services.AddSingleton<LastGoodTableWriter>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<LastGoodTableWriter>());
 builder.Services.AddSingleton<GatewayMetrics>();
 builder.Services.AddSingleton<GatewayTransport>();
 builder.Services.AddSingleton<IConnectionListenerFactory>(sp => sp.GetRequiredService<GatewayTransport>());
@@ -154,26 +163,18 @@ app.UseMiddleware<HttpProxyMiddleware>();
 // Routing only after the proxy: WebApplication would otherwise put endpoint matching in front of
 // every proxied request, for the admin endpoints' sake.
 app.UseRouting();
+app.MapAdminEndpoints();
+
 var state = app.Services.GetRequiredService<GatewayState>();
 var options = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
-app.MapGet("/healthz", () => state.IsReady ? Results.Text("ready\n") : Results.Text("loading route table\n", statusCode: 503));
-app.MapGet("/status", () => new
-{
-    region = options.Region,
-    node = options.NodeId,
-    ready = state.IsReady,
-    tableVersion = state.Table.Version,
-    stalenessSeconds = state.Staleness?.TotalSeconds,
-    listeners = app.Services.GetRequiredService<ListenerManager>().Bound.Select(l => l.ToString()).Order(),
-    activeConnections = app.Services.GetRequiredService<GatewayMetrics>().Active,
-    counters = app.Services.GetRequiredService<GatewayMetrics>().Totals(),
-});
-app.MapPrometheusScrapingEndpoint("/metrics");
-
-await app.StartAsync();
-var admin = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => !a.Contains("pipeline-", StringComparison.Ordinal));
+// The Orleans client's start waits for the cluster; with a table from disk the gateway is ready
+// before that, once Kestrel has bound the admin endpoint.
+var starting = app.StartAsync();
+var admin = await AdminAddress.WhenBoundAsync(app.Services.GetRequiredService<IServer>(), starting);
+await Task.WhenAny(starting, state.Ready);
+if (starting.IsFaulted) await starting;
 await state.Ready;
 // Tests and scripts wait for this line.
-Console.WriteLine($"mesh-gateway ready region={options.Region} admin={admin} table={state.Table.Version} listeners={state.Table.Listeners.Count}");
+Console.WriteLine($"mesh-gateway ready region={options.Region} admin={admin} table={state.Table.Version} source={state.Source} listeners={state.Table.Listeners.Count}");
 await app.WaitForShutdownAsync();
 return 0;

@@ -16,6 +16,7 @@ builder.Configuration.AddCommandLine(args, new Dictionary<string, string>(SiloSe
 try
 {
     settings = SiloSettings.From(builder.Configuration);
+    if (settings.Embedded) DataDirectoryLock.Hold(settings.DataDirectory);
     api = ApiSettings.From(builder.Configuration, settings);
     builder.AddMeshApi(settings, api);
 }

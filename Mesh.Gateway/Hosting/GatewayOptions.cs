@@ -24,6 +24,19 @@ public sealed class GatewayOptions
     /// <summary>Where the admin endpoint (/healthz, /status, /metrics) listens: loopback, or an operators' network.</summary>
     public string AdminAddress { get; set; } = "127.0.0.1";
 
+    /// <summary>
+    /// When set, <c>/status</c> requires <c>Authorization: Bearer &lt;token&gt;</c> (<c>/metrics</c>
+    /// and <c>/healthz</c> stay open where the admin endpoint is bound).
+    /// </summary>
+    public string? AdminToken { get; set; }
+
+    /// <summary>
+    /// Where the gateway keeps its last good route table, sealed, to serve it when started while
+    /// the cluster is unreachable. Default: <c>DATA/gateway/&lt;region&gt;</c> in embedded mode;
+    /// in cluster mode the feature is off unless this is set.
+    /// </summary>
+    public string? StateDirectory { get; set; }
+
     /// <summary>Timeout for connecting to an instance before trying the next one.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -16,6 +16,11 @@ public sealed class GatewayState(TimeProvider time)
 
     public GatewayTable Table => _table;
 
+    /// <summary>Where the table in hand came from: <c>disk</c> (the last good table, before the cluster answered) or <c>cluster</c>.</summary>
+    public string Source => _source;
+
+    private volatile string _source = "cluster";
+
     public LoadBoard Loads { get; } = new();
 
     /// <summary>Completes when the first table has been loaded.</summary>
@@ -31,8 +36,9 @@ public sealed class GatewayState(TimeProvider time)
     /// <summary>How long since the control plane last confirmed this table.</summary>
     public TimeSpan? Staleness => LastSync is { } last ? time.GetUtcNow() - last : null;
 
-    public void Publish(GatewayTable table)
+    public void Publish(GatewayTable table, string source = "cluster")
     {
+        _source = source;
         _table = table;
         Loads.Prune(table.InstanceIds);
         TableChanged?.Invoke(table);
@@ -51,7 +57,11 @@ public sealed class GatewayState(TimeProvider time)
         return true;
     }
 
-    public void MarkSynced() => Interlocked.Exchange(ref _lastSyncTicks, time.GetUtcNow().UtcTicks);
+    public void MarkSynced()
+    {
+        _source = "cluster";
+        Interlocked.Exchange(ref _lastSyncTicks, time.GetUtcNow().UtcTicks);
+    }
 
     /// <summary>Takes this region's RTT row (measured where gateways reported, else estimated) in <see cref="RttRanking"/> order.</summary>
     public void SetRtt(string ownRegion, IReadOnlyDictionary<string, RegionRtt> rtt) =>

@@ -13,13 +13,16 @@ namespace Mesh.Gateway.Routing;
 /// Keeps the gateway's table in step with the route-table grain (DESIGN §3): a full snapshot
 /// first, then one-way pushed deltas; a version gap triggers a catch-up (deltas or a snapshot);
 /// the subscription is renewed on a timer (observers die with a silo) and after any failure.
-/// While the cluster is unreachable the last good table keeps serving.
+/// While the cluster is unreachable the last good table keeps serving; it is kept on disk, so a
+/// gateway started while the cluster is down serves it too until the cluster answers.
 /// </summary>
 internal sealed partial class RouteTableSync(
     IClusterClient client,
     GatewayState state,
     IOptions<GatewayOptions> options,
     TableFactory factory,
+    LastGoodTableStore store,
+    LastGoodTableWriter writer,
     ILogger<RouteTableSync> logger) : BackgroundService, IRouteTableObserver
 {
     private readonly Channel<RouteDelta> _pushes = Channel.CreateUnbounded<RouteDelta>(new UnboundedChannelOptions { SingleReader = true });
@@ -27,6 +30,12 @@ internal sealed partial class RouteTableSync(
     private IRouteTableObserver? _reference;
     private RouteTableReplica _replica = RouteTableReplica.Empty;
     private int _failures;
+    // The table read from disk at start, until it is served or the cluster's replaces it.
+    private RouteTableReplica? _disk;
+    private readonly Lock _publishing = new();
+
+    /// <summary>How long a cold start waits for the cluster before serving the table from disk.</summary>
+    private static readonly TimeSpan DiskGrace = TimeSpan.FromSeconds(5);
 
     public Task OnRouteChanged(RouteDelta delta)
     {
@@ -36,6 +45,7 @@ internal sealed partial class RouteTableSync(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        LoadLastGoodTable();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -52,6 +62,8 @@ internal sealed partial class RouteTableSync(
                 {
                     LogUnreachable(e.GetType().Name, e.Message.Split('\n')[0], _replica.Version);
                 }
+                // One failure can be a client still joining; two mean the cluster is not there.
+                if (_failures >= 2) ServeDiskTable();
                 // Back off up to 5 s; the table in hand keeps serving meanwhile.
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 250 * _failures)), stoppingToken);
                 continue;
@@ -123,7 +135,49 @@ internal sealed partial class RouteTableSync(
         state.SetRtt(info.Code, info.Rtt);
     }
 
-    private void Publish() => state.Publish(factory.Build(_replica));
+    private void Publish()
+    {
+        lock (_publishing)
+        {
+            _disk = null;
+            state.Publish(factory.Build(_replica));
+        }
+        writer.Offer(_replica);
+    }
+
+    /// <summary>
+    /// Reads the last good table. It is served only if the cluster does not answer first (two
+    /// failed syncs, or <see cref="DiskGrace"/>), so a gateway started next to a live cluster never
+    /// serves a stale table; the sync still starts from its version, catching up by deltas.
+    /// </summary>
+    private void LoadLastGoodTable()
+    {
+        if (store.Directory is null)
+        {
+            LogNoStore();
+            return;
+        }
+        if (store.TryLoad() is not { } snapshot) return;
+        _replica = _disk = RouteTableReplica.FromSnapshot(snapshot);
+        _ = Task.Delay(DiskGrace).ContinueWith(_ => ServeDiskTable(), TaskScheduler.Default);
+    }
+
+    private void ServeDiskTable()
+    {
+        lock (_publishing)
+        {
+            if (_disk is not { } disk || state.IsReady) return;
+            _disk = null;
+            state.Publish(factory.Build(disk), source: "disk");
+            LogLoaded(disk.Version, disk.Apps.Count, disk.Instances.Count, store.Directory!);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Serving the last good route table, version {Version}: {Apps} apps, {Instances} instances (from {Directory}) until the cluster answers")]
+    private partial void LogLoaded(long version, int apps, int instances, string directory);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No Mesh:Gateway:StateDirectory in cluster mode: the route table is not kept on disk, so a start while the cluster is unreachable serves nothing")]
+    private partial void LogNoStore();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Route table in sync at version {Version}: {Apps} apps, {Instances} instances")]
     private partial void LogSynced(long version, int apps, int instances);

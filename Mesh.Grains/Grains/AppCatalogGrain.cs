@@ -34,6 +34,16 @@ internal sealed class AppCatalogGrain(
         }
     }
 
+    public async Task<bool> RemoveIfUnchanged(AppSummary expected)
+    {
+        if (!state.State.Apps.TryGetValue(expected.Name, out var current) || current != expected)
+        {
+            return false;
+        }
+        await Remove(expected.Name);
+        return true;
+    }
+
     public Task<ImmutableArray<AppSummary>> List(string? org) => Task.FromResult(
         state.State.Apps.Values
             .Where(a => org is null || a.Org == org)

@@ -1,3 +1,4 @@
+using Mesh.Domain;
 using Mesh.Domain.Routing;
 using Mesh.Interfaces;
 using Mesh.Interfaces.Model;
@@ -8,11 +9,13 @@ namespace Mesh.Grains;
 
 /// <summary>
 /// Publishes the route table. It persists nothing but its epoch: on activation it rebuilds the
-/// table from the app catalogue and the apps (so a write per change costs no storage), and it
-/// pushes every change to subscribers one way.
+/// table from the app catalogue and the apps (so a write per change costs no storage),
+/// reconciling the catalogue with what exists, and it pushes every change to subscribers one way.
+/// An app whose state cannot be read is left out of the table; every other app is served.
 /// </summary>
-internal sealed class RouteTableGrain(
+internal sealed partial class RouteTableGrain(
     [PersistentState("routes", MeshStorage.Name)] IPersistentState<RouteTableEpoch> epoch,
+    TimeProvider time,
     ILogger<RouteTableGrain> logger) : Grain, IRouteTableGrain
 {
     /// <summary>Subscribers must renew within this time; gateways renew every minute.</summary>
@@ -23,17 +26,54 @@ internal sealed class RouteTableGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        epoch.State.Epoch++;
+        epoch.State.Epoch = RouteTableEpoch.Next(epoch.State.Epoch, time.GetUtcNow());
         await epoch.WriteStateAsync(cancellationToken);
         _table = new RouteTableState(epoch.State.Epoch << 32);
         var apps = await GrainFactory.GetGrain<IAppCatalogGrain>(IAppCatalogGrain.Global).List(null);
-        var routes = await Task.WhenAll(apps.Select(a => GrainFactory.GetGrain<IAppGrain>(a.Name).GetRoute()));
-        foreach (var route in routes.OfType<AppRouteWithInstances>())
+        var reads = await Task.WhenAll(apps.Select(ReadAsync));
+        var unreadable = new List<string>();
+        var lost = new List<AppSummary>();
+        for (var i = 0; i < apps.Length; i++)
         {
-            _table.Load(route.Route, route.Instances);
+            switch (reads[i])
+            {
+                case { Unreadable: true }:
+                    unreadable.Add(apps[i].Name);
+                    break;
+                case { Route: { } route }:
+                    _table.Load(route.Route, route.Instances);
+                    break;
+                default:
+                    lost.Add(apps[i]);
+                    break;
+            }
         }
-        logger.LogInformation("Route table rebuilt at version {Version}: {Apps} apps, {Instances} instances",
-            _table.Version, _table.AppCount, _table.InstanceCount);
+        try
+        {
+            var catalogued = apps.Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var route in await new CatalogReconciler(GrainFactory, logger).ReconcileAsync(lost, catalogued))
+            {
+                _table.Load(route.Route, route.Instances);
+            }
+        }
+        catch (Exception e) when (e is MeshException or OrleansException or TimeoutException)
+        {
+            // The table is good without it; the next rebuild tries again.
+            LogReconcileFailed(e.GetType().Name, e.Message.Split('\n')[0]);
+        }
+        LogRebuilt(_table.Version, _table.AppCount, _table.InstanceCount, unreadable.Count == 0 ? "none" : string.Join(", ", unreadable));
+    }
+
+    private async Task<(AppRouteWithInstances? Route, bool Unreadable)> ReadAsync(AppSummary app)
+    {
+        try
+        {
+            return (await GrainFactory.GetGrain<IAppGrain>(app.Name).GetRoute(), false);
+        }
+        catch (MeshException e) when (e.Code == "state_unreadable")
+        {
+            return (null, true);
+        }
     }
 
     public Task<RouteSnapshot> GetSnapshot() => Task.FromResult(_table.Snapshot());
@@ -65,4 +105,10 @@ internal sealed class RouteTableGrain(
         _observers.Notify(o => o.OnRouteChanged(delta));
         return Task.FromResult(delta.Version);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Route table rebuilt at version {Version}: {Apps} apps, {Instances} instances; left out (state unreadable): {Unreadable}")]
+    private partial void LogRebuilt(long version, int apps, int instances, string unreadable);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciling the app catalogue failed ({Kind}: {Message}); the table is served without it")]
+    private partial void LogReconcileFailed(string kind, string message);
 }

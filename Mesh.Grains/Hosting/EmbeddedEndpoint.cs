@@ -16,7 +16,13 @@ public sealed record EmbeddedEndpoint(int GatewayPort, int SiloPort, string Regi
     {
         Directory.CreateDirectory(dataDirectory);
         var path = PathIn(dataDirectory);
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(this));
+        // 0600: the data directory's files are its owner's (issue 9).
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var file = new FileStream(path + ".tmp", options))
+        {
+            JsonSerializer.Serialize(file, this);
+        }
         File.Move(path + ".tmp", path, overwrite: true);
     }
 

@@ -25,6 +25,9 @@ public static class MeshServices
         // it round-trips every [GenerateSerializer] type (JSON cannot rebuild immutable
         // collections) and stays version tolerant through the [Id] attributes.
         services.Replace(ServiceDescriptor.Singleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>());
+        services.TryAddSingleton<UnreadableStates>();
+        services.TryAddSingleton<StateProblemReporter>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IIncomingGrainCallFilter, UnreadableStateCallFilter>());
         var options = services.AddOptions<IpPoolOptions>();
         var instances = services.AddOptions<InstanceAddressOptions>();
         var quotas = services.AddOptions<QuotaOptions>();

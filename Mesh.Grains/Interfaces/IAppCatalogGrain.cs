@@ -12,6 +12,8 @@ public interface IAppCatalogGrain : IGrainWithStringKey
     /// <summary>Lists a new app; fails with <c>quota_exceeded</c> when its org holds as many apps as its quota allows.</summary>
     [Alias("Add")] Task Add(AppSummary app);
     [Alias("Remove")] Task Remove(string app);
+    /// <summary>Removes an app's entry only if it is still <paramref name="expected"/> (not re-created meanwhile); true when removed.</summary>
+    [Alias("RemoveIfUnchanged")] Task<bool> RemoveIfUnchanged(AppSummary expected);
     [Alias("List")] Task<ImmutableArray<AppSummary>> List(string? org);
     /// <summary>Claims a hostname for an app; fails when another app holds it.</summary>
     [Alias("ClaimHostname")] Task ClaimHostname(string hostname, string app);

@@ -17,7 +17,7 @@ internal static class AppEndpoints
         {
             var scope = grains.OrgFor(context, org, ApiAction.ListApps, operatorDefault: null);
             var apps = await grains.Catalog.List(scope);
-            return TypedResults.Ok(await Paging.TakeAsync(apps, a => a.Name, PageRequest.From(context.Request), a => grains.App(a.Name).GetInfo()));
+            return TypedResults.Ok(await Paging.TakeAsync(apps, a => a.Name, PageRequest.From(context.Request), a => grains.App(a.Name).InfoForListAsync()));
         });
 
         v1.MapPost("/apps", async Task<Created<AppInfo>> (CreateAppRequest? body, HttpContext context, ApiGrains grains) =>

@@ -14,6 +14,8 @@ internal static class ProblemStatus
         "quota_exceeded" => 403,
         "unauthorized" or "invalid_token" => 401,
         "forbidden" => 403,
+        // One app's stored state cannot be read: the platform's fault, until an operator repairs it.
+        "state_unreadable" => 503,
         _ when code.EndsWith("_not_found", StringComparison.Ordinal) => 404,
         _ when code.EndsWith("_exists", StringComparison.Ordinal) => 409,
         _ when code.StartsWith("invalid_", StringComparison.Ordinal) || code.StartsWith("unknown_", StringComparison.Ordinal) => 400,

@@ -26,7 +26,7 @@ internal static class StatusEndpoints
             }
             else
             {
-                var visible = (await Task.WhenAll((await grains.Catalog.List(caller.Org)).Select(a => grains.App(a.Name).GetInfo())))
+                var visible = (await Task.WhenAll((await grains.Catalog.List(caller.Org)).Select(a => grains.App(a.Name).InfoForListAsync())))
                     .OfType<Mesh.Interfaces.Model.AppInfo>()
                     .Where(a => Scopes.CanSee(caller, a))
                     .ToList();
@@ -34,6 +34,10 @@ internal static class StatusEndpoints
                 instances = visible.Sum(a => a.InstanceCount);
             }
             var pool = caller.IsOperator ? await grains.Factory.GetGrain<IIpPoolGrain>("default").Usage() : null;
+            // Grain names and reasons: the operator's only, like the members and the pool.
+            var problems = caller.IsOperator
+                ? (await grains.Factory.GetGrain<IStateProblemsGrain>(IStateProblemsGrain.Global).List()).Select(p => $"{p.Grain}: {p.Problem}").ToList()
+                : [];
             return TypedResults.Ok(new ApiStatus(
                 caller.IsOperator ? members : [],
                 regions,
@@ -41,7 +45,7 @@ internal static class StatusEndpoints
                 instances,
                 snapshot.Version,
                 pool,
-                [],
+                problems,
                 // The operator's only: a counter that moves when another org's app is named would tell that it exists.
                 caller.IsOperator ? refusals.Count : 0));
         });

@@ -57,5 +57,7 @@ public static class MeshSiloBuilder
                 o.TableRefreshTimeout = TimeSpan.FromSeconds(5);
             });
         }
+        // A state that cannot be read fails its grain loudly, not the silo (issue 9).
+        silo.Services.ReportUnreadableState(MeshStorage.Name);
     }
 }

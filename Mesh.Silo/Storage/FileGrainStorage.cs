@@ -6,12 +6,24 @@ namespace Mesh.Silo.Storage;
 /// <summary>
 /// Grain state in files under a data directory: the embedded mode's storage, so that a mesh on
 /// one machine needs no external service and loses nothing on restart. One file per grain and
-/// state name; writes go to a temporary file that is flushed and renamed over the old one, so a
-/// crash leaves either the old or the new state, never half of one. ETags are checked like any
-/// Orleans provider's, so a stale activation cannot overwrite a newer write.
+/// state name (0600, in 0700 directories); writes go to a temporary file that is flushed and
+/// renamed over the old one, so a crash leaves either the old or the new state, never half of
+/// one. ETags are checked like any Orleans provider's, so a stale activation cannot overwrite a
+/// newer write. A file that does not decode throws <see cref="UnreadableStateException"/>.
 /// </summary>
-internal sealed class FileGrainStorage(string root, IGrainStorageSerializer serializer) : IGrainStorage
+internal sealed class FileGrainStorage : IGrainStorage
 {
+    private readonly string _root;
+    private readonly IGrainStorageSerializer _serializer;
+
+    public FileGrainStorage(string root, IGrainStorageSerializer serializer)
+    {
+        _root = root;
+        _serializer = serializer;
+        OwnerOnly.CreateDirectory(root);
+        OwnerOnly.Tighten(root);
+    }
+
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var path = PathFor(stateName, grainId);
@@ -22,7 +34,14 @@ internal sealed class FileGrainStorage(string root, IGrainStorageSerializer seri
             return;
         }
         var (etag, payload) = await ReadAsync(path);
-        grainState.State = serializer.Deserialize<T>(new BinaryData(payload));
+        try
+        {
+            grainState.State = _serializer.Deserialize<T>(new BinaryData(payload));
+        }
+        catch (Exception e)
+        {
+            throw new UnreadableStateException($"{Path.GetFileName(path)} does not decode: {e.GetType().Name}: {e.Message.Split('\n')[0]}", etag, e);
+        }
         grainState.ETag = etag;
         grainState.RecordExists = true;
     }
@@ -32,10 +51,18 @@ internal sealed class FileGrainStorage(string root, IGrainStorageSerializer seri
         var path = PathFor(stateName, grainId);
         await CheckETagAsync(path, grainState.ETag);
         var etag = Guid.NewGuid().ToString("N");
-        var payload = serializer.Serialize(grainState.State).ToMemory();
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var payload = _serializer.Serialize(grainState.State).ToMemory();
+        OwnerOnly.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = path + ".tmp";
-        await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            Options = FileOptions.Asynchronous,
+        };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = OwnerOnly.File;
+        await using (var file = new FileStream(temp, options))
         {
             await file.WriteAsync(Encoding.ASCII.GetBytes(etag + "\n"));
             await file.WriteAsync(payload);
@@ -58,7 +85,15 @@ internal sealed class FileGrainStorage(string root, IGrainStorageSerializer seri
 
     private static async Task CheckETagAsync(string path, string? expected)
     {
-        string? stored = File.Exists(path) ? (await ReadAsync(path)).ETag : null;
+        string? stored = null;
+        try
+        {
+            stored = File.Exists(path) ? (await ReadAsync(path)).ETag : null;
+        }
+        catch (UnreadableStateException)
+        {
+            // No ETag to hold against the writer: only a rebuilt state (see ReportingGrainStorage) gets here.
+        }
         if (stored != expected)
         {
             throw new InconsistentStateException($"ETag mismatch on {Path.GetFileName(path)}", stored ?? "", expected ?? "");
@@ -71,7 +106,7 @@ internal sealed class FileGrainStorage(string root, IGrainStorageSerializer seri
         var newline = Array.IndexOf(bytes, (byte)'\n');
         if (newline < 0)
         {
-            throw new InvalidDataException($"grain state file {path} has no ETag line");
+            throw new UnreadableStateException($"{Path.GetFileName(path)} is truncated: it has no ETag line", null);
         }
         return (Encoding.ASCII.GetString(bytes, 0, newline), bytes[(newline + 1)..]);
     }
@@ -80,6 +115,6 @@ internal sealed class FileGrainStorage(string root, IGrainStorageSerializer seri
     {
         // Grain ids hold characters such as '/' that are not safe in file names.
         var name = Uri.EscapeDataString(grainId.ToString());
-        return Path.Combine(root, Uri.EscapeDataString(stateName), name + ".state");
+        return Path.Combine(_root, Uri.EscapeDataString(stateName), name + ".state");
     }
 }

@@ -29,18 +29,49 @@ internal sealed class EmbeddedEdge : IAsyncDisposable
 
     public string DataDir => _dir.Path;
 
+    public string Region { get; private set; } = "ams";
+
     public static async Task<EmbeddedEdge> StartAsync(string region = "ams")
     {
         // A /24 of 127/8 of its own: parallel and later tests never dial each other's addresses.
         var prefix = $"127.{Random.Shared.Next(90, 250)}.{Random.Shared.Next(0, 250)}";
-        var edge = new EmbeddedEdge(prefix);
-        edge.Silo = await SiloProcess.StartAsync(region, dataDir: edge._dir.Path, env: new Dictionary<string, string>
-        {
-            ["Mesh__IpPool__DedicatedV4"] = prefix + ".0/24",
-            ["Mesh__IpPool__SharedV4"] = edge.SharedV4,
-        });
-        edge.Client = await ClusterClientHost.ConnectEmbeddedAsync(edge.Silo.GatewayPort, edge._dir.Path);
+        var edge = new EmbeddedEdge(prefix) { Region = region };
+        await edge.StartSiloAsync();
         return edge;
+    }
+
+    /// <summary>
+    /// Kills the silo (no goodbye), lets the test change the data directory while it is down,
+    /// and starts it again on the same directory and ports (gateways reconnect) with a new client.
+    /// </summary>
+    public async Task RestartSiloAsync(Action<string>? whileDown = null)
+    {
+        var (siloPort, gatewayPort) = (Silo.SiloPort, Silo.GatewayPort);
+        await KillSiloAsync();
+        whileDown?.Invoke(DataDir);
+        await StartSiloAsync(siloPort, gatewayPort);
+    }
+
+    /// <summary>Kills the silo and drops the client; gateways keep running on what they have.</summary>
+    public async Task KillSiloAsync()
+    {
+        Silo.Process.Kill();
+        await Silo.Process.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        await Client.DisposeAsync();
+        _clientDisposed = true;
+    }
+
+    private bool _clientDisposed;
+
+    private async Task StartSiloAsync(int? siloPort = null, int? gatewayPort = null)
+    {
+        Silo = await SiloProcess.StartAsync(Region, dataDir: _dir.Path, env: new Dictionary<string, string>
+        {
+            ["Mesh__IpPool__DedicatedV4"] = V4Prefix + ".0/24",
+            ["Mesh__IpPool__SharedV4"] = SharedV4,
+        }, siloPort: siloPort, gatewayPort: gatewayPort);
+        Client = await ClusterClientHost.ConnectEmbeddedAsync(Silo.GatewayPort, _dir.Path);
+        _clientDisposed = false;
     }
 
     public async Task<GatewayProcess> StartGatewayAsync(string region = "ams", params string[] extra)
@@ -84,7 +115,7 @@ internal sealed class EmbeddedEdge : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         foreach (var g in _gateways) await g.DisposeAsync();
-        await Client.DisposeAsync();
+        if (!_clientDisposed) await Client.DisposeAsync();
         await Silo.DisposeAsync();
         _dir.Dispose();
     }

@@ -8,11 +8,18 @@ internal sealed class GatewayProcess : IAsyncDisposable
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
-    private GatewayProcess(RunningProcess process, string admin)
+    private GatewayProcess(RunningProcess process, string admin, string readyLine, string? adminToken)
     {
         Process = process;
         Admin = admin;
+        ReadyLine = readyLine;
+        AdminToken = adminToken;
     }
+
+    public string ReadyLine { get; }
+
+    /// <summary>The <c>Mesh:Gateway:AdminToken</c> the gateway was started with, sent with every /status read.</summary>
+    public string? AdminToken { get; }
 
     public RunningProcess Process { get; }
 
@@ -25,10 +32,28 @@ internal sealed class GatewayProcess : IAsyncDisposable
         var process = RunningProcess.Start("dotnet", args);
         var line = await process.WaitForLineAsync("mesh-gateway ready", TimeSpan.FromSeconds(60));
         var admin = line.Split(' ').First(p => p.StartsWith("admin=", StringComparison.Ordinal))["admin=".Length..];
-        return new GatewayProcess(process, admin);
+        return new GatewayProcess(process, admin, line, AdminTokenIn(extra));
     }
 
-    public async Task<JsonElement> StatusAsync() => await Http.GetFromJsonAsync<JsonElement>(Admin + "/status");
+    private static string? AdminTokenIn(string[] args)
+    {
+        const string key = "--Mesh:Gateway:AdminToken";
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == key && i + 1 < args.Length) return args[i + 1];
+            if (args[i].StartsWith(key + "=", StringComparison.Ordinal)) return args[i][(key.Length + 1)..];
+        }
+        return null;
+    }
+
+    public async Task<JsonElement> StatusAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Admin + "/status");
+        if (AdminToken is not null) request.Headers.Authorization = new("Bearer", AdminToken);
+        using var response = await Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
 
     /// <summary>A counter from /status ("accepted", "error.tls_handshake", …), 0 when never counted.</summary>
     public async Task<long> CounterAsync(string name)

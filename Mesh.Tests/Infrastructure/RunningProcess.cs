@@ -31,6 +31,9 @@ internal sealed class RunningProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code, once <see cref="WaitForExitAsync"/> has completed.</summary>
+    public int ExitCode => _process.ExitCode;
+
     public static RunningProcess Start(string fileName, IEnumerable<string> args, IDictionary<string, string>? env = null, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(fileName)

@@ -34,10 +34,16 @@ public sealed class RouteTableReplica
 
     /// <summary>
     /// Applies one delta. Returns the same replica for a delta it already has, and null when the
-    /// delta does not follow this version (a gap: resync).
+    /// delta does not follow this version (a gap: resync). A delta from a lower epoch than this
+    /// replica's is a publisher that restarted below it (restored from a backup, a clock set
+    /// back): not old news but a new table, so it is a gap too.
     /// </summary>
     public RouteTableReplica? Apply(RouteDelta delta)
     {
+        if (EpochOf(delta.Version) < EpochOf(Version))
+        {
+            return null;
+        }
         if (delta.Version <= Version)
         {
             return this;
@@ -67,7 +73,10 @@ public sealed class RouteTableReplica
         return new RouteTableReplica(delta.Version, apps, instances);
     }
 
-    /// <summary>Applies a batch of changes (deltas, or a snapshot that replaces everything); null on a gap.</summary>
+    /// <summary>
+    /// Applies a batch of changes (deltas, or a snapshot that replaces everything, whatever its
+    /// version: a lower epoch is the publisher's table now); null on a gap.
+    /// </summary>
     public RouteTableReplica? Apply(RouteChanges changes)
     {
         if (changes.Snapshot is not null)
@@ -88,6 +97,15 @@ public sealed class RouteTableReplica
 
     /// <summary>The same version without some instances (a gateway's view after its own policy).</summary>
     public RouteTableReplica WithoutInstances(IEnumerable<string> ids) => new(Version, Apps, Instances.RemoveRange(ids));
+
+    /// <summary>The replica as a snapshot (what a gateway keeps on disk).</summary>
+    public RouteSnapshot ToSnapshot() => new(
+        Version,
+        [.. Apps.Values.OrderBy(a => a.App, StringComparer.Ordinal)],
+        [.. Instances.Values.OrderBy(i => i.App, StringComparer.Ordinal).ThenBy(i => i.Id, StringComparer.Ordinal)]);
+
+    /// <summary>Versions are <c>epoch &lt;&lt; 32 | n</c>: the publisher's activation, then its changes.</summary>
+    public static long EpochOf(long version) => version >> 32;
 
     public IEnumerable<InstanceRoute> InstancesOf(string app) => Instances.Values.Where(i => i.App == app);
 }
