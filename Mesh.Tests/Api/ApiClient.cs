@@ -8,13 +8,34 @@ using Mesh.Interfaces.Api;
 namespace Mesh.Tests.Api;
 
 /// <summary>A plain HttpClient against a silo's tenant API, as one token (or none).</summary>
-internal sealed class ApiClient(string baseUrl, string? token) : IDisposable
+internal sealed class ApiClient(string baseUrl, string? token, string? caPath = null) : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient _http = new(Handler(caPath)) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
 
     public string BaseUrl => baseUrl;
 
-    public ApiClient As(string? otherToken) => new(baseUrl, otherToken);
+    public ApiClient As(string? otherToken) => new(baseUrl, otherToken, caPath);
+
+    /// <summary>A cluster silo's API is HTTPS with a certificate from the cluster CA: trust that CA only.</summary>
+    private static SocketsHttpHandler Handler(string? caPath)
+    {
+        var handler = new SocketsHttpHandler();
+        if (caPath is not null)
+        {
+            var roots = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            roots.ImportFromPemFile(caPath);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+            {
+                if (certificate is null || (errors & ~System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors) != 0) return false;
+                using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+                chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+                chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+                return chain.Build(new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate));
+            };
+        }
+        return handler;
+    }
 
     public Task<ApiResponse> GetAsync(string path) => SendAsync(HttpMethod.Get, path, null);
 

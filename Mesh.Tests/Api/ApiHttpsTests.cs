@@ -1,3 +1,4 @@
+using Mesh.Security;
 using Mesh.Tests.Cluster;
 using Mesh.Tests.Infrastructure;
 
@@ -22,8 +23,12 @@ public sealed class ApiHttpsTests
         await File.WriteAllTextAsync(key, certificates.KeyPem);
         await File.WriteAllTextAsync(root, certificates.RootPem);
         var env = new Dictionary<string, string> { ["Mesh__Api__CertificatePath"] = certificate, ["Mesh__Api__KeyPath"] = key };
+        using var identity = new ClusterIdentity();
+        var tls = identity.Issue(NodeRole.Silo, "silo-ams");
+        // This silo is given no operator token's hash: it must say that no operator token works.
+        File.Delete(Path.Combine(tls, NodeTlsDirectory.OperatorHashFile));
 
-        await using (var silo = await SiloProcess.StartAsync("ams", redis.Connection, serviceId: "https-" + Guid.NewGuid().ToString("N")[..8], env: env))
+        await using (var silo = await SiloProcess.StartAsync("ams", redis.Connection, serviceId: "https-" + Guid.NewGuid().ToString("N")[..8], env: env, tlsDir: tls))
         {
             var url = new Uri(ApiSilo.UrlOf(silo));
             Assert.Equal("https", url.Scheme);
@@ -37,7 +42,7 @@ public sealed class ApiHttpsTests
         }
 
         env["Mesh__Api__KeyPath"] = Path.Combine(dir.Path, "missing.key");
-        await using var broken = RunningProcess.Start("dotnet", [Repo.SiloDll, "--region", "ams", "--redis", redis.Connection, "--api-port", "0"], env);
+        await using var broken = RunningProcess.Start("dotnet", [Repo.SiloDll, "--region", "ams", "--redis", redis.Connection, "--api-port", "0", "--tls-dir", tls], env);
         await broken.WaitForExitAsync(TimeSpan.FromSeconds(60));
         var line = Assert.Single(broken.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("mesh-silo: Mesh:Api:CertificatePath/KeyPath: cannot load", line);

@@ -18,21 +18,19 @@ public sealed class TokenRevocationClusterTests
     public async Task Revoked_and_expired_tokens_are_refused_on_every_silo()
     {
         await using var redis = await RedisServer.StartAsync();
-        using var dir = new TempDir();
-        var operatorToken = ApiToken.New(ApiTokenKind.Operator);
-        var hashFile = Path.Combine(dir.Path, "operator.sha256");
-        await File.WriteAllTextAsync(hashFile, operatorToken.Hash() + "\n");
-        var env = new Dictionary<string, string> { ["Mesh__Api__OperatorTokenHashFile"] = hashFile };
+        // Cluster silos as issued by 'mesh cluster issue-cert': HTTPS with their node certificates,
+        // the operator token checked against the hash issued beside them.
+        using var identity = new ClusterIdentity();
         var serviceId = "api-" + Guid.NewGuid().ToString("N")[..8];
         var silos = new List<SiloProcess>();
         try
         {
             foreach (var region in new[] { "ams", "iad", "sin" })
             {
-                silos.Add(await SiloProcess.StartAsync(region, redis.Connection, serviceId: serviceId, env: env));
+                silos.Add(await SiloProcess.StartAsync(region, redis.Connection, serviceId: serviceId, tlsDir: identity.Issue(NodeRole.Silo, "silo-" + region)));
             }
             var urls = silos.Select(ApiSilo.UrlOf).ToList();
-            using var op = new ApiClient(urls[0], operatorToken.Text);
+            using var op = new ApiClient(urls[0], identity.OperatorToken, identity.CaPath);
             var members = await Eventually.Succeeds(async () =>
             {
                 var status = await op.OkAsync<ApiStatus>(op.GetAsync("/v1/status"));
@@ -45,11 +43,11 @@ public sealed class TokenRevocationClusterTests
             var expired = await op.OkAsync<CreatedToken>(op.PostAsync("/v1/tokens", new CreateTokenRequest(Org: "rev-org", Expiry: "1ms")));
             foreach (var url in urls)
             {
-                using var client = new ApiClient(url, revoked);
+                using var client = new ApiClient(url, revoked, identity.CaPath);
                 Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1/apps")).Status);
             }
 
-            using (var revoker = new ApiClient(urls[1], kept))
+            using (var revoker = new ApiClient(urls[1], kept, identity.CaPath))
             {
                 Assert.Equal(HttpStatusCode.NoContent, (await revoker.DeleteAsync($"/v1/tokens/{TokenId(revoked)}")).Status);
             }
@@ -57,12 +55,12 @@ public sealed class TokenRevocationClusterTests
             {
                 foreach (var token in new[] { revoked, expired.Token })
                 {
-                    using var client = new ApiClient(url, token);
+                    using var client = new ApiClient(url, token, identity.CaPath);
                     var response = await client.GetAsync("/v1/apps");
                     Assert.True(response.Status == HttpStatusCode.Unauthorized, $"{url}: {(int)response.Status} {response.Body}");
                     Assert.Contains("error=\"invalid_token\"", response.WwwAuthenticate);
                 }
-                using var live = new ApiClient(url, kept);
+                using var live = new ApiClient(url, kept, identity.CaPath);
                 Assert.Equal(HttpStatusCode.OK, (await live.GetAsync("/v1/apps")).Status);
             }
             var listed = await op.OkAsync<Page<TokenInfo>>(op.GetAsync("/v1/tokens?org=rev-org"));

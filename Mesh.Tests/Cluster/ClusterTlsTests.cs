@@ -22,6 +22,8 @@ public sealed partial class ClusterTlsTests
         ["Mesh__IpPool__DedicatedV4"] = "127.81.0.0/24",
         ["Mesh__IpPool__SharedV4"] = "127.81.250.1",
         ["Mesh__IpPool__DedicatedV6"] = "fdaa:746c:7300::/64",
+        // The test's instance runs on loopback: the operator allows it, as on a one-host cluster.
+        ["Mesh__Instances__AllowedNetworks__*"] = "127.0.0.0/8",
     };
 
     // A refused client retries for minutes; the refusal is settled long before this.
@@ -89,7 +91,7 @@ public sealed partial class ClusterTlsTests
 
         using var gatewayData = new TempDir();
         await using var gateway = await GatewayProcess.StartAsync("ams", gatewayData.Path,
-            "--redis", redis.Connection, "--service-id", serviceId, "--cluster-id", serviceId, "--tls-dir", identity.Issue(NodeRole.Gateway, "gateway-ams"));
+            "--redis", redis.Connection, "--service-id", serviceId, "--cluster-id", serviceId, "--tls-dir", identity.Issue(NodeRole.Gateway, "gateway-ams"), "--Mesh:Instances:AllowedNetworks:*", "127.0.0.0/8");
         await gateway.WaitForVersionAsync((await client.Client.GetGrain<IRouteTableGrain>(IRouteTableGrain.Global).GetSnapshot()).Version);
         await AssertTerminatesAsync(address, "imported.sealed.test", "generated.sealed.test");
 
