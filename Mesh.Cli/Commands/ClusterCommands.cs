@@ -1,3 +1,4 @@
+using Mesh.Domain;
 using System.CommandLine;
 using Mesh.Cli.Output;
 using Mesh.Security;
@@ -45,13 +46,17 @@ internal static class ClusterCommands
         var role = new Option<string>("--role") { Description = "silo, gateway or operator", Required = true };
         var name = new Option<string>("--name") { Description = "Node name (the certificate's DNS name)", Required = true };
         var output = new Option<string>("--out") { Description = "The node's TLS directory to write (ca.pem, node.pem, node.key; a silo's also data.key, operator.sha256)", Required = true };
-        var command = new Command("issue-cert", "Issue a node certificate from the cluster CA") { clusterDir, role, name, output };
+        var ips = new Option<string[]>("--ip") { Description = "An IP address the node is reached at (repeatable; a silo's tenant API is served over HTTPS with this certificate)" };
+        var command = new Command("issue-cert", "Issue a node certificate from the cluster CA") { clusterDir, role, name, output, ips };
         command.SetAction((parse, _) =>
         {
             var nodeRole = NodeRoles.Parse(parse.GetValue(role)!);
             var nodeName = parse.GetValue(name)!;
             var node = new NodeTlsDirectory(Path.GetFullPath(parse.GetValue(output)!));
-            var issued = new ClusterTlsDirectory(Path.GetFullPath(parse.GetValue(clusterDir)!)).Issue(nodeRole, nodeName, node, DateTimeOffset.UtcNow);
+            var addresses = (parse.GetValue(ips) ?? []).Select(text => System.Net.IPAddress.TryParse(text, out var ip)
+                ? ip
+                : throw new MeshException("config_invalid", $"--ip: '{text}' is not an IP address")).ToList();
+            var issued = new ClusterTlsDirectory(Path.GetFullPath(parse.GetValue(clusterDir)!)).Issue(nodeRole, nodeName, node, DateTimeOffset.UtcNow, addresses);
             var printer = new Printer(parse.GetValue(GlobalOptions.Json), Console.Out);
             var result = new { directory = node.Path, role = NodeRoles.Text(nodeRole), name = nodeName, serial = issued.SerialNumber };
             printer.Print(result, r => $"Issued a {r.role} certificate for {r.name} (serial {r.serial}) in {r.directory}\n");

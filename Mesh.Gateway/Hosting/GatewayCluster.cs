@@ -11,8 +11,9 @@ namespace Mesh.Gateway.Hosting;
 /// <summary>
 /// The gateway's Orleans client: Redis clustering when given a connection, else the embedded
 /// silo found through its data directory. It presents its node certificate (<c>--tls-dir</c>, or
-/// <c>DATA/tls/gateway</c> of an embedded mesh) and talks to silos only over mutual TLS. It retries forever, so a gateway started before the
-/// cluster (or cut off from it) serves from its table and joins when it can.
+/// <c>DATA/tls/gateway</c> of an embedded mesh) and talks to silos only over mutual TLS. It retries
+/// forever, so a gateway started before the cluster (or cut off from it) serves from its table and
+/// joins when it can.
 /// </summary>
 internal static class GatewayCluster
 {

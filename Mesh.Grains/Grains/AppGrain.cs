@@ -245,7 +245,7 @@ internal sealed class AppGrain(
         [.. S.Certificates.Values.Select(c => new CertificateRoute(c.Info.Hostname, c.CertificatePem, KeyOf(c)))]);
 
     // Gateways terminate TLS, so the route (sent only over mutual TLS) carries the key in clear.
-    // A key stored before keys were sealed is still read as it is; the next change of the app seals it.
+    // A key stored before keys were sealed is still read as it is (adding the certificate again seals it).
     private string KeyOf(StoredCertificate certificate) =>
         SecretSealer.IsSealed(certificate.SealedKey) ? sealer.Unseal(certificate.SealedKey) : certificate.SealedKey;
 

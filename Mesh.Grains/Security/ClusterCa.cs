@@ -64,9 +64,10 @@ public sealed class ClusterCa : IDisposable
 
     /// <summary>
     /// A node certificate: ECDSA P-256, serverAuth and clientAuth (every node both accepts and
-    /// opens connections), the node name as DNS SAN and the role as URI SAN.
+    /// opens connections), the node name as DNS SAN and the role as URI SAN; <paramref name="addresses"/>
+    /// as IP SANs, so that a silo's tenant API can be reached over HTTPS at its address.
     /// </summary>
-    public IssuedCertificate Issue(NodeRole role, string name, DateTimeOffset now, TimeSpan? lifetime = null)
+    public IssuedCertificate Issue(NodeRole role, string name, DateTimeOffset now, TimeSpan? lifetime = null, IReadOnlyList<System.Net.IPAddress>? addresses = null)
     {
         ValidateName(name);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -77,6 +78,7 @@ public sealed class ClusterCa : IDisposable
             [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
         var san = new SubjectAlternativeNameBuilder();
         san.AddDnsName(name);
+        foreach (var address in addresses ?? []) san.AddIpAddress(address);
         san.AddUri(new Uri(NodeRoles.Uri(role)));
         request.CertificateExtensions.Add(san.Build());
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));

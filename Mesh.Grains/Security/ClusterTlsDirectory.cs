@@ -52,10 +52,10 @@ public sealed record ClusterTlsDirectory(string Path)
     /// Issues a node certificate into <paramref name="node"/>; a silo also gets the data keys and
     /// the operator token's hash, so it can unseal secrets and check the operator without holding the token.
     /// </summary>
-    public IssuedCertificate Issue(NodeRole role, string name, NodeTlsDirectory node, DateTimeOffset now)
+    public IssuedCertificate Issue(NodeRole role, string name, NodeTlsDirectory node, DateTimeOffset now, IReadOnlyList<System.Net.IPAddress>? addresses = null)
     {
         using var ca = LoadCa();
-        var issued = ca.Issue(role, name, now);
+        var issued = ca.Issue(role, name, now, addresses: addresses);
         string? dataKeys = null, operatorHash = null;
         if (role == NodeRole.Silo)
         {

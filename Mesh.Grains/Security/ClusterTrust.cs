@@ -30,23 +30,16 @@ public sealed class ClusterTrust(X509Certificate2Collection roots)
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.DisableCertificateDownloads = true;
         if (at is not null) chain.ChainPolicy.VerificationTime = at.Value.UtcDateTime;
-        try
+        if (!chain.Build(certificate))
         {
-            if (!chain.Build(certificate))
-            {
-                var status = chain.ChainStatus.Select(s => s.Status.ToString()).Distinct();
-                return $"does not chain to the cluster CA ({string.Join(", ", status)})";
-            }
-            // A certificate that is itself one of the roots (the CA) is not a node.
-            if (chain.ChainElements.Count < 2) return "is a CA certificate, not a node certificate";
+            var status = chain.ChainStatus.Select(s => s.Status.ToString()).Distinct();
+            return $"does not chain to the cluster CA ({string.Join(", ", status)})";
         }
-        finally
-        {
-            foreach (var element in chain.ChainElements)
-            {
-                if (!ReferenceEquals(element.Certificate, certificate)) element.Certificate.Dispose();
-            }
-        }
+        var elements = chain.ChainElements;
+        var length = elements.Count;
+        foreach (var element in elements) element.Certificate.Dispose();
+        // A certificate that is itself one of the roots (the CA) is not a node.
+        if (length < 2) return "is a CA certificate, not a node certificate";
         var role = NodeRoles.Of(certificate);
         if (role is null) return "carries no mesh role";
         return allowed.Contains(role.Value) ? null : $"has role {NodeRoles.Text(role.Value)}, not {string.Join(" or ", allowed.Select(NodeRoles.Text))}";

@@ -37,11 +37,27 @@ public sealed record ApiSettings(int Port, string? CertificatePath, string? KeyP
         }
         var certificate = Path(section, "CertificatePath");
         var key = Path(section, "KeyPath");
+        var operatorHash = Path(section, "OperatorTokenHashFile");
+        if (!silo.Embedded && silo.TlsDirectory.Length > 0)
+        {
+            // A cluster silo serves its API with its own node certificate (issued with --ip for the
+            // addresses tenants use) and checks the operator token against the hash issue-cert left
+            // beside it, unless the operator names others.
+            var tls = new Mesh.Security.NodeTlsDirectory(silo.TlsDirectory);
+            if (certificate is null && key is null)
+            {
+                (certificate, key) = (tls.CertificatePath, tls.KeyPath);
+            }
+            if (operatorHash is null && File.Exists(tls.OperatorHashPath))
+            {
+                operatorHash = tls.OperatorHashPath;
+            }
+        }
         if ((certificate is null) != (key is null))
         {
             throw new MeshException("config_invalid", "Mesh:Api:CertificatePath and Mesh:Api:KeyPath: give both (PEM files) or neither");
         }
-        return new ApiSettings(port, certificate, key, Path(section, "OperatorTokenHashFile"));
+        return new ApiSettings(port, certificate, key, operatorHash);
     }
 
     /// <summary>The HOST:PORT the API listens on, as the instance-address policy reserves it.</summary>

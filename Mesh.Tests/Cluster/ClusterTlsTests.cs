@@ -51,6 +51,9 @@ public sealed partial class ClusterTlsTests
         var siloAsClient = new NodeTlsDirectory(Path.Combine(dir.Path, "silo-as-client"));
         new ClusterTlsDirectory(EmbeddedTls.Root(dir.Path)).Issue(NodeRole.Silo, "sneaky", siloAsClient, DateTimeOffset.UtcNow);
         Assert.Throws<Mesh.Domain.MeshException>(() => new NodeCertificateSource(siloAsClient, [NodeRole.Gateway, NodeRole.Operator]));
+        using var siloCertificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(siloAsClient.CertificatePath, siloAsClient.KeyPath);
+        await Assert.ThrowsAnyAsync<Exception>(() => ClusterClientHost.ConnectEmbeddedAsync(silo.GatewayPort, c => c.UseTls(siloCertificate, o => o.AllowAnyRemoteCertificate()), Refused));
+        await silo.Process.WaitForLineAsync("has role silo, not gateway or operator", TimeSpan.FromSeconds(10));
 
         // The operator certificate of the data directory works, and the silo kept serving.
         await using var client = await ClusterClientHost.ConnectEmbeddedAsync(silo.GatewayPort, dir.Path);
