@@ -53,6 +53,17 @@ public sealed class BadStateTests
 
         var problems = await edge.Grains.GetGrain<IStateProblemsGrain>(IStateProblemsGrain.Global).List();
         Assert.Equal(["app/bad"], problems.Select(p => p.Grain));
+
+        // Through the CLI (and the API behind it): status names it, lists go on, the app's own calls fail in one line.
+        var mesh = MeshCli.ForDataDir(edge.DataDir);
+        Assert.Contains("State problems: app/bad: ", await mesh.OkAsync("status"));
+        Assert.Contains("good", await mesh.OkAsync("apps", "list"));
+        var cli = await mesh.RunAsync("ips", "list", "-a", "bad");
+        Assert.Equal(1, cli.ExitCode);
+        var said = (cli.Stdout + cli.Stderr).Trim();
+        Assert.StartsWith("Error: app 'bad' is unavailable: its stored state cannot be read (", said);
+        Assert.Single(said.Split('\n'));
+
         // Reported once, by name, in one line, however often the app is called.
         await Assert.ThrowsAsync<MeshException>(() => edge.Grains.GetGrain<IAppGrain>("bad").GetInfo());
         Assert.Contains("Stored state of routetable/global cannot be read", edge.Silo.Process.Output);
