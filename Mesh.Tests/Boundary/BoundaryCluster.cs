@@ -25,7 +25,7 @@ public sealed class BoundaryCluster : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(MeshStorage.Name);
-            silo.Services.AddMeshGrainServices(dataKeys: InProcessCluster.TestKeys);
+            silo.Services.AddMeshGrainServices(dataKeys: Mesh.Tests.Infrastructure.InProcessCluster.TestKeys);
             silo.Services.Configure<IpPoolOptions>(o =>
             {
                 o.SharedV4 = "127.78.0.1";
