@@ -12,7 +12,7 @@ namespace Mesh.Tests.Infrastructure;
 /// Two silos in this process with in-memory storage: the real grains behind the real
 /// interfaces, for grain semantics. Shared by a test class; tests use their own app names.
 /// </summary>
-public sealed class InProcessCluster : IAsyncLifetime
+public class InProcessCluster : IAsyncLifetime
 {
     /// <summary>The data keys the silos seal certificate keys with (one ring for the whole test run).</summary>
     public static DataKeyRing TestKeys { get; } = DataKeyRing.New();
@@ -34,12 +34,15 @@ public sealed class InProcessCluster : IAsyncLifetime
                 o.DedicatedV4 = "127.78.1.0/24";
                 o.DedicatedV6 = "fdaa:7465:7374::/64";
             });
-            // Test instances run on loopback: allowed as an operator would allow it.
-            silo.Services.Configure<InstanceAddressOptions>(o => o.AllowedNetworks["*"] = "127.0.0.0/8");
+            ConfigureOperatorSettings(silo.Services);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
+
+    /// <summary>What the operator sets on every silo; by default, loopback instances are allowed (test instances run there).</summary>
+    protected virtual void ConfigureOperatorSettings(IServiceCollection services) =>
+        services.Configure<InstanceAddressOptions>(o => o.AllowedNetworks["*"] = "127.0.0.0/8");
 
     public async Task DisposeAsync()
     {
