@@ -1,3 +1,4 @@
+using Mesh.Security;
 using System.Text.Json;
 using Mesh.Hosting;
 using Mesh.Interfaces.Api;
@@ -8,6 +9,6 @@ namespace Mesh.Silo.Api;
 internal static class EmbeddedApiFiles
 {
     public static void WriteEndpoint(string dataDirectory, string url) =>
-        SecretFile.Write(EmbeddedApiEndpoint.PathIn(dataDirectory),
+        SecureFiles.Write(EmbeddedApiEndpoint.PathIn(dataDirectory),
             JsonSerializer.Serialize(new EmbeddedApiEndpoint(url, Environment.ProcessId), ApiJson.Options));
 }

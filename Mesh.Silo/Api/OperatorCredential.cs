@@ -52,7 +52,7 @@ internal sealed class OperatorCredential(string? hash)
             return existing;
         }
         var text = ApiToken.New(ApiTokenKind.Operator).Text;
-        SecretFile.Write(EmbeddedApiEndpoint.OperatorTokenPathIn(dataDirectory), text + "\n");
+        SecureFiles.Write(EmbeddedApiEndpoint.OperatorTokenPathIn(dataDirectory), text + "\n");
         return text;
     }
 }

@@ -1,3 +1,4 @@
+using Mesh.Security;
 using System.Text;
 using Orleans.Storage;
 
@@ -20,8 +21,8 @@ internal sealed class FileGrainStorage : IGrainStorage
     {
         _root = root;
         _serializer = serializer;
-        OwnerOnly.CreateDirectory(root);
-        OwnerOnly.Tighten(root);
+        SecureFiles.CreateDirectory(root);
+        SecureFiles.Tighten(root);
     }
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -52,7 +53,7 @@ internal sealed class FileGrainStorage : IGrainStorage
         await CheckETagAsync(path, grainState.ETag);
         var etag = Guid.NewGuid().ToString("N");
         var payload = _serializer.Serialize(grainState.State).ToMemory();
-        OwnerOnly.CreateDirectory(Path.GetDirectoryName(path)!);
+        SecureFiles.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = path + ".tmp";
         var options = new FileStreamOptions
         {
@@ -61,7 +62,7 @@ internal sealed class FileGrainStorage : IGrainStorage
             Share = FileShare.None,
             Options = FileOptions.Asynchronous,
         };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = OwnerOnly.File;
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = SecureFiles.FileMode;
         await using (var file = new FileStream(temp, options))
         {
             await file.WriteAsync(Encoding.ASCII.GetBytes(etag + "\n"));
