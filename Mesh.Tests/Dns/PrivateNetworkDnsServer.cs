@@ -1,5 +1,4 @@
 using System.Net;
-using Mesh.Domain.Apps;
 using Mesh.Gateway.Dns;
 using Mesh.Gateway.Hosting;
 using Mesh.Gateway.Routing;
@@ -10,19 +9,16 @@ using Microsoft.Extensions.Options;
 namespace Mesh.Tests.Dns;
 
 /// <summary>
-/// A real <see cref="InternalDnsServer"/> serving <see cref="TwoOrgTable"/> on an address of
-/// acme's private network, which is added to <c>lo</c> for the fixture's lifetime (tests run as
-/// root): queries from it come from inside acme's org, as an instance's would, so real
-/// <c>dig</c> sees real answers rather than the REFUSED every loopback asker gets.
+/// A real <see cref="InternalDnsServer"/> serving <see cref="TwoOrgTable"/> on an acme address
+/// in fra (<see cref="PrivateLoopbackAddress"/>), asked from that same address.
 /// </summary>
 public sealed class PrivateNetworkDnsServer : IAsyncLifetime
 {
     private readonly GatewayMetrics _metrics = new();
+    private PrivateLoopbackAddress? _address;
     private InternalDnsServer? _server;
-    private bool _added;
 
-    /// <summary>An acme address in fra, unique per run so that concurrent runs do not share it.</summary>
-    public IPAddress Address { get; } = PrivateAddresses.For("acme", "fra", $"dig-{Guid.NewGuid():N}");
+    public IPAddress Address => _address!.Address;
 
     public int Port { get; } = FreePort.Next();
 
@@ -30,9 +26,7 @@ public sealed class PrivateNetworkDnsServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var add = await Tool.RunAsync("ip", ["-6", "addr", "add", $"{Address}/128", "dev", "lo", "nodad"]);
-        Assert.True(add.ExitCode == 0, $"ip addr add: {add.Stderr}");
-        _added = true;
+        _address = await PrivateLoopbackAddress.AddAsync("acme", "fra");
         var state = new GatewayState(TimeProvider.System);
         state.Publish(GatewayTable.Build(TwoOrgTable.Build(), wildcard: false));
         _server = new InternalDnsServer(
@@ -46,13 +40,7 @@ public sealed class PrivateNetworkDnsServer : IAsyncLifetime
         Assert.Equal([Endpoint], _server.Listening);
     }
 
-    /// <summary>Real dig from the org's address to the server: the full output, whatever the status.</summary>
-    public async Task<string> DigAsync(params string[] args)
-    {
-        var result = await Tool.RunAsync("dig", [$"@{Address}", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-b", Address.ToString(), "+tries=1", "+time=5", .. args]);
-        Assert.True(result.ExitCode == 0, $"dig {string.Join(' ', args)}: {result.Stdout}{result.Stderr}");
-        return result.Stdout;
-    }
+    public Task<string> DigAsync(params string[] args) => _address!.DigAsync(Endpoint, args);
 
     public async Task DisposeAsync()
     {
@@ -61,7 +49,7 @@ public sealed class PrivateNetworkDnsServer : IAsyncLifetime
             await _server.StopAsync(CancellationToken.None);
             _server.Dispose();
         }
-        if (_added) await Tool.RunAsync("ip", ["-6", "addr", "del", $"{Address}/128", "dev", "lo"]);
+        if (_address is not null) await _address.DisposeAsync();
         _metrics.Dispose();
     }
 }
