@@ -16,6 +16,7 @@ public static class DnsRcodeLabel
         ReturnCode.NxDomain => "nxdomain",
         ReturnCode.NotImplemented => "notimp",
         ReturnCode.Refused => "refused",
+        ReturnCode.BadVersion => "badvers",
         _ => "other",
     };
 }

@@ -11,7 +11,9 @@ namespace Mesh.Gateway.Dns;
 /// network DNS does, from the route table alone (no I/O):
 /// <list type="bullet">
 /// <item>AAAA <c>APP.internal</c>, <c>REGION.APP.internal</c>, <c>topN.nearest.of.APP.internal</c>, <c>ID.vm.APP.internal</c>;</item>
-/// <item>TXT <c>regions.APP.internal</c>, <c>vms.APP.internal</c>, <c>_apps.internal</c>, <c>_instances.internal</c>.</item>
+/// <item>TXT <c>regions.APP.internal</c>, <c>vms.APP.internal</c>, <c>_apps.internal</c>, <c>_instances.internal</c>;</item>
+/// <item>SOA and NS <c>internal</c>, AAAA <c>ns.internal</c> (the address the query came in on);</item>
+/// <item>ANY about an existing name: RFC 8482's HINFO, never the name's records.</item>
 /// </list>
 /// The asker's org is read from its private address; other orgs' names do not exist for it.
 /// </summary>
@@ -36,7 +38,16 @@ public sealed class InternalDnsResolver(Func<string, string, double>? rtt = null
     /// <param name="type">The asked record type.</param>
     /// <param name="asker">The source address of the query: its org and region.</param>
     /// <param name="serverRegion">The region to measure "nearest" from when the asker's address names none.</param>
-    public InternalDnsAnswer Resolve(RouteTableReplica table, string name, DnsQuestionType type, IPAddress asker, string serverRegion)
+    /// <param name="server">The address the query came in on, for <c>ns.internal</c>; null or a wildcard when unknown.</param>
+    public InternalDnsAnswer Resolve(RouteTableReplica table, string name, DnsQuestionType type, IPAddress asker, string serverRegion, IPAddress? server = null)
+    {
+        var answer = ResolveName(table, name, type, asker, serverRegion, server);
+        // RFC 8482: an existing name answers ANY with one synthesized record rather than all of
+        // its own (or none, which a resolver would cache as "no records of any type").
+        return type == DnsQuestionType.Any && answer.Outcome == DnsOutcome.NoError ? InternalDnsAnswer.Of(ZoneRecord.AnyHinfo) : answer;
+    }
+
+    private InternalDnsAnswer ResolveName(RouteTableReplica table, string name, DnsQuestionType type, IPAddress asker, string serverRegion, IPAddress? server)
     {
         var labels = LabelsUnderZone(name);
         if (labels is null)
@@ -51,7 +62,14 @@ public sealed class InternalDnsResolver(Func<string, string, double>? rtt = null
         }
         return labels switch
         {
-            [] => InternalDnsAnswer.NoData,
+            [] => type switch
+            {
+                DnsQuestionType.Soa => InternalDnsAnswer.Of(ZoneRecord.Soa),
+                DnsQuestionType.Ns => InternalDnsAnswer.Of(ZoneRecord.Ns),
+                _ => InternalDnsAnswer.NoData,
+            },
+            // The name server's name is the zone's, like _apps: an app called "ns" is not reachable as ns.internal.
+            ["ns"] => InternalDnsAnswer.OfAddresses(type, NameServerAddresses(server)),
             ["_apps"] => InternalDnsAnswer.OfText(type, org.AppsText),
             ["_instances"] => InternalDnsAnswer.OfTexts(type, org.InstanceTexts),
             [.., var app] when org.App(app) is { } zone => ResolveInApp(zone, labels[..^1], type, index.RegionOf(asker) ?? serverRegion),
@@ -72,6 +90,15 @@ public sealed class InternalDnsResolver(Func<string, string, double>? rtt = null
         [var top, "nearest", "of"] when TopCount(top) is { } count => InternalDnsAnswer.OfAddresses(type, Nearest(app, askerRegion, count)),
         _ => InternalDnsAnswer.NxDomain,
     };
+
+    /// <summary>
+    /// The address <c>ns.internal</c> has: the one the query came in on, when it is a specific
+    /// IPv6 address (the private network is IPv6-only; a wildcard listener has no one address).
+    /// </summary>
+    private static ImmutableArray<IPAddress> NameServerAddresses(IPAddress? server) =>
+        server is { AddressFamily: System.Net.Sockets.AddressFamily.InterNetworkV6 } && !server.Equals(IPAddress.IPv6Any) && !server.IsIPv4MappedToIPv6
+            ? [server]
+            : [];
 
     /// <summary>The <paramref name="count"/> started instances nearest the region: its own first, then by RTT, ties by id.</summary>
     private ImmutableArray<IPAddress> Nearest(AppZone app, string region, int count) =>

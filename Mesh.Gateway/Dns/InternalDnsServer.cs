@@ -73,7 +73,8 @@ public sealed partial class InternalDnsServer(
         var server = new DnsServer(
             new UdpServerTransport(endpoint, timeoutMs),
             new GuardedTcpServerTransport(tcp, _options.MaxTcpConnections, _options.QueryTimeout));
-        server.QueryReceived += OnQueryReceived;
+        // The endpoint's address is the one queries came in on: ns.internal answers with it.
+        server.QueryReceived += (sender, e) => OnQueryReceived(e, endpoint.Address);
         server.ExceptionThrown += OnExceptionThrown;
         try
         {
@@ -121,10 +122,10 @@ public sealed partial class InternalDnsServer(
             ? ms
             : InternalDnsResolver.EstimatedRtt(from, to);
 
-    private Task OnQueryReceived(object sender, QueryReceivedEventArgs e)
+    private Task OnQueryReceived(QueryReceivedEventArgs e, IPAddress listening)
     {
         // A table swap between queries is fine: each query reads one table, whole.
-        var response = _responder.Respond(e.Query, e.RemoteEndpoint.Address, state.Table.Source, _region);
+        var response = _responder.Respond(e.Query, e.RemoteEndpoint.Address, state.Table.Source, _region, listening);
         e.Response = response;
         metrics.DnsAnswered(DnsRcodeLabel.Of(response.ReturnCode));
         return Task.CompletedTask;
