@@ -62,6 +62,7 @@ builder.Services.AddSingleton(sp => new LastGoodTableStore(
 builder.Services.AddSingleton<LastGoodTableWriter>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<LastGoodTableWriter>());
 builder.Services.AddSingleton<GatewayMetrics>();
+builder.Services.AddSingleton<ConnectionFailures>();
 builder.Services.AddSingleton<GatewayTransport>();
 builder.Services.AddSingleton<IConnectionListenerFactory>(sp => sp.GetRequiredService<GatewayTransport>());
 builder.Services.AddSingleton<CertificateCache>();
@@ -104,6 +105,16 @@ try
         builder.Configuration.GetSection(Mesh.Domain.Instances.InstanceAddressOptions.Section).Get<Mesh.Domain.Instances.InstanceAddressOptions>() ?? new(), [], []);
 }
 catch (Mesh.Domain.MeshException e)
+{
+    Console.Error.WriteLine($"mesh-gateway: {e.Message}");
+    return 1;
+}
+TrustedProxies trustedProxies;
+try
+{
+    trustedProxies = TrustedProxies.Parse(builder.Configuration[$"{GatewayOptions.Section}:TrustedProxies"]);
+}
+catch (FormatException e)
 {
     Console.Error.WriteLine($"mesh-gateway: {e.Message}");
     return 1;
@@ -169,6 +180,12 @@ var state = app.Services.GetRequiredService<GatewayState>();
 var options = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
 // The Orleans client's start waits for the cluster; with a table from disk the gateway is ready
 // before that, once Kestrel has bound the admin endpoint.
+if (options.AcceptProxyProtocol && trustedProxies.TrustsEveryone)
+{
+    // Kept working for existing set-ups behind a private balancer, but said: anyone who can reach
+    // the listeners can claim any client address.
+    app.Logger.LogWarning("AcceptProxyProtocol is on and Mesh:Gateway:TrustedProxies is empty: PROXY headers from every source are trusted");
+}
 var starting = app.StartAsync();
 var admin = await AdminAddress.WhenBoundAsync(app.Services.GetRequiredService<IServer>(), starting);
 await Task.WhenAny(starting, state.Ready);

@@ -64,6 +64,13 @@ public sealed class GatewayOptions
     /// </summary>
     public bool AcceptProxyProtocol { get; set; }
 
+    /// <summary>
+    /// With <see cref="AcceptProxyProtocol"/>: the balancers' networks (comma-separated CIDRs or
+    /// addresses). A connection from anywhere else is closed and counted, since its PROXY header
+    /// could claim any client address. Empty: every source is trusted (said once at start).
+    /// </summary>
+    public string? TrustedProxies { get; set; }
+
     /// <summary>How long an HTTP request may wait on the app with no activity before it gets 504.</summary>
     public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
