@@ -123,7 +123,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 {
     var tls = kestrel.ApplicationServices.GetRequiredService<TlsOptionsSelector>();
     var gatewayOptions = kestrel.ApplicationServices.GetRequiredService<IOptions<GatewayOptions>>().Value;
-    var metrics = kestrel.ApplicationServices.GetRequiredService<GatewayMetrics>();
+    var failures = kestrel.ApplicationServices.GetRequiredService<ConnectionFailures>();
     // Responses carry our Server header (or the app's), not Kestrel's.
     kestrel.AddServerHeader = false;
     // The h2c stub TLS features make Kestrel see "https" on cleartext ports (notes G1); the
@@ -142,8 +142,9 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     {
         lo.Protocols = HttpProtocols.Http1AndHttp2;
         lo.Use(proxyIn);
-        lo.Use(TlsFailureCounter.Middleware(metrics, countWhenHttp: true));
+        lo.Use(TlsFailureCounter.Middleware(failures));
         lo.UseHttps(tls.CallbackOptions);
+        lo.Use(TlsFailureCounter.MarkHandshook);
     });
     kestrel.Listen(new PipelineEndPoint(ListenerKind.Tcp), lo =>
     {
@@ -153,16 +154,18 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     kestrel.Listen(new PipelineEndPoint(ListenerKind.Tls), lo =>
     {
         lo.Use(proxyIn);
-        lo.Use(TlsFailureCounter.Middleware(kestrel.ApplicationServices.GetRequiredService<GatewayMetrics>()));
+        lo.Use(TlsFailureCounter.Middleware(failures));
         lo.UseHttps(tls.CallbackOptions);
+        lo.Use(TlsFailureCounter.MarkHandshook);
         lo.UseConnectionHandler<ProxyConnectionHandler>();
     });
     kestrel.Listen(new PipelineEndPoint(ListenerKind.PgTls), lo =>
     {
         lo.Use(proxyIn);
         lo.Use(kestrel.ApplicationServices.GetRequiredService<PostgresPreambleMiddleware>().Middleware);
-        lo.Use(TlsFailureCounter.Middleware(kestrel.ApplicationServices.GetRequiredService<GatewayMetrics>()));
+        lo.Use(TlsFailureCounter.Middleware(failures));
         lo.UseHttps(tls.CallbackOptions);
+        lo.Use(TlsFailureCounter.MarkHandshook);
         lo.UseConnectionHandler<ProxyConnectionHandler>();
     });
     // The admin endpoint: health, status and metrics; loopback unless an operator network is named.

@@ -32,7 +32,6 @@ public sealed partial class ProxyConnectionHandler(
 {
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
-        connection.Items[TlsFailureCounter.ReachedHandler] = true;
         var local = (IPEndPoint)connection.LocalEndPoint!;
         var remote = (IPEndPoint)connection.RemoteEndPoint!;
         var sni = ServerNames.Normalize(connection.Features.Get<ITlsHandshakeFeature>()?.HostName);

@@ -1,0 +1,71 @@
+using System.Text;
+using Mesh.Tests.Cluster;
+using Mesh.Tests.Infrastructure;
+
+namespace Mesh.Tests.Gateway;
+
+/// <summary>Hostile or broken clients in bulk: every failure is counted, the log stays a few lines.</summary>
+[Collection(ProcessTests.Name)]
+public sealed class GatewayFloodTests
+{
+    private const string Config = "[http_service]\n  internal_port = 8080\n\n" + """
+        [[services]]
+          internal_port = 9443
+          protocol = "tcp"
+          [[services.ports]]
+            port = 9443
+            handlers = ["tls"]
+        """;
+
+    // A TLS record header announcing a ClientHello, then the connection ends: a truncated handshake.
+    private static readonly byte[] Truncated = [0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03, 0x00];
+    private static readonly byte[] Garbage = Encoding.ASCII.GetBytes("\x16\x03\x01\x00\x05garbage-not-a-handshake\r\n");
+
+    [Fact]
+    public async Task Bad_handshakes_are_all_counted_and_logged_in_a_few_lines()
+    {
+        await using var edge = await EmbeddedEdge.StartAsync();
+        await using var echo = await HttpEchoApp.StartAsync("flood-1");
+        var (app, v4) = await edge.DeployWithV4Async("flood", Config, ("ams", echo.Address));
+        await app.AddCertificate("flood.example.test", null, null);
+        var gateway = await edge.StartGatewayAsync();
+        var linesBefore = gateway.Process.Output.Split('\n').Length;
+        const int n = 20;
+
+        foreach (var port in new[] { 443, 9443 })
+        {
+            for (var i = 0; i < n; i++)
+            {
+                using var client = await Wire.ConnectAsync(v4, port);
+                await client.SendAsync(i % 2 == 0 ? Truncated : Garbage);
+                client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+                await Wire.ReadToEndAsync(client);
+            }
+        }
+        // HTTPS to the cleartext port (a ClientHello where a request line belongs), and good HTTPS
+        // on 443: neither is a handshake failure, neither logs anything.
+        for (var i = 0; i < 5; i++)
+        {
+            await Tool.RunAsync("curl", ["-s", "-k", "--max-time", "10", $"https://{v4}:80/"]);
+            var ok = await Tool.RunAsync("curl", ["-s", "-k", "--max-time", "10", "--resolve", $"flood.example.test:443:{v4}", "https://flood.example.test/"]);
+            Assert.Contains("instance=flood-1", ok.Stdout);
+        }
+
+        await CountedAsync(gateway, "error.tls_handshake", 2 * n);
+        Assert.Contains("instance=flood-1", (await Tool.RunAsync("curl", ["-s", $"http://{v4}/"])).Stdout);
+        var newLines = gateway.Process.Output.Split('\n').Skip(linesBefore).Where(l => l.Trim().Length > 0).ToList();
+        Assert.Equal(2 * n, await gateway.CounterAsync("error.tls_handshake"));
+        Assert.DoesNotContain(newLines, l => l.Contains("Exception"));
+        Assert.True(newLines.Count <= 6, string.Join("\n", newLines));
+    }
+
+    /// <summary>Polls /status until the counter reaches <paramref name="expected"/> (counted after the close); the deadline only bounds a failure.</summary>
+    private static async Task CountedAsync(GatewayProcess gateway, string counter, long expected)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (await gateway.CounterAsync(counter) < expected && DateTime.UtcNow < until)
+        {
+            await Task.Delay(50);
+        }
+    }
+}
