@@ -43,11 +43,18 @@ public sealed class GatewayOptions
     /// <summary>Timeout for handshakes: TLS, the Postgres SSLRequest, a PROXY header.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>A proxied connection with no bytes either way for this long is closed (0 = never).</summary>
-    public TimeSpan IdleTimeout { get; set; } = TimeSpan.Zero;
+    /// <summary>
+    /// A proxied TCP connection with no bytes either way for this long is closed (0 = never). Ten
+    /// minutes, as balancers' client timeouts often are: idle connections must not hold an app's
+    /// connection cap for ever. A port's <c>http_options.idle_timeout</c> overrides it.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Connections one app may hold open on this gateway (the mirrored platform uses 2048).</summary>
     public int MaxConnectionsPerApp { get; set; } = 2048;
+
+    /// <summary>Connections one client address may hold open to one app on this gateway (raw TCP and TLS ports).</summary>
+    public int MaxConnectionsPerClient { get; set; } = 256;
 
     /// <summary>How long an instance that refused or timed out a connect is skipped (passive health).</summary>
     public TimeSpan EjectionTime { get; set; } = TimeSpan.FromSeconds(10);

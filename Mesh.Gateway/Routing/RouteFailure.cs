@@ -16,4 +16,6 @@ public enum RouteFailure
     ConnectFailed,
     /// <summary>The app has as many connections on this gateway as it may.</summary>
     AppConnectionLimit,
+    /// <summary>This client address has as many connections to the app on this gateway as it may.</summary>
+    ClientConnectionLimit,
 }

@@ -31,6 +31,7 @@ public static class ErrorReasons
         RouteFailure.Overloaded => "overloaded",
         RouteFailure.ConnectFailed => "connect_failed",
         RouteFailure.AppConnectionLimit => "app_connection_limit",
+        RouteFailure.ClientConnectionLimit => "client_connection_limit",
         _ => "none",
     };
 }

@@ -4,7 +4,7 @@ using Mesh.Tests.Infrastructure;
 
 namespace Mesh.Tests.Gateway;
 
-/// <summary>Hostile or broken clients in bulk: every failure is counted, the log stays a few lines.</summary>
+/// <summary>Hostile or broken clients: every failure is counted, the log stays a few lines, no client takes others' share.</summary>
 [Collection(ProcessTests.Name)]
 public sealed class GatewayFloodTests
 {
@@ -57,6 +57,55 @@ public sealed class GatewayFloodTests
         Assert.Equal(2 * n, await gateway.CounterAsync("error.tls_handshake"));
         Assert.DoesNotContain(newLines, l => l.Contains("Exception"));
         Assert.True(newLines.Count <= 6, string.Join("\n", newLines));
+    }
+
+    [Fact]
+    public async Task One_client_address_cannot_take_an_apps_connections()
+    {
+        await using var edge = await EmbeddedEdge.StartAsync();
+        await using var echo = new TestApp(banner: "capped");
+        var app = edge.Grains.GetGrain<Mesh.Interfaces.IAppGrain>("capped");
+        await app.Create("personal");
+        await app.Deploy(GatewayConfigs.Tcp(7100));
+        var address = (await app.AllocateIp(Mesh.Interfaces.Model.IpKind.V4)).Address;
+        await app.AddInstance(new Mesh.Interfaces.Model.InstanceRegistration("ams", echo.Address, []));
+        var gateway = await edge.StartGatewayAsync("ams", "--Mesh:Gateway:MaxConnectionsPerClient=3");
+
+        var held = new List<System.Net.Sockets.Socket>();
+        for (var i = 0; i < 3; i++)
+        {
+            held.Add(await Wire.ConnectFromAsync("127.0.0.1", address, 7100));
+            Assert.Equal("capped", await Wire.ReadLineAsync(held[^1]));
+        }
+        using (var fourth = await Wire.ConnectFromAsync("127.0.0.1", address, 7100))
+        {
+            Assert.Equal("", await Wire.ReadToEndAsync(fourth));
+        }
+        Assert.Equal(1, await gateway.CounterAsync("error.client_connection_limit"));
+        // Another client is served meanwhile.
+        using (var other = await Wire.ConnectFromAsync("127.0.0.78", address, 7100))
+        {
+            Assert.Equal("capped", await Wire.ReadLineAsync(other));
+        }
+        // A closed connection frees its slot (once the gateway has seen the close).
+        held[0].Dispose();
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        string banner;
+        do
+        {
+            using var again = await Wire.ConnectFromAsync("127.0.0.1", address, 7100);
+            try
+            {
+                banner = await Wire.ReadLineAsync(again);
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                banner = "";
+            }
+        }
+        while (banner != "capped" && DateTime.UtcNow < until);
+        Assert.Equal("capped", banner);
+        foreach (var s in held) s.Dispose();
     }
 
     /// <summary>Polls /status until the counter reaches <paramref name="expected"/> (counted after the close); the deadline only bounds a failure.</summary>

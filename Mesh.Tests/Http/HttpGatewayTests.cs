@@ -205,7 +205,7 @@ public sealed class HttpGatewayTests
         var gateway = await edge.StartGatewayAsync("ams", "--Mesh:Gateway:AcceptProxyProtocol=true", "--Mesh:Gateway:TrustedProxies=127.0.0.1/32");
         var request = Encoding.ASCII.GetBytes($"PROXY TCP4 203.0.113.9 {v4} 51000 80\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
 
-        using (var balancer = await ConnectFromAsync("127.0.0.1", v4, 80))
+        using (var balancer = await Wire.ConnectFromAsync("127.0.0.1", v4, 80))
         {
             await balancer.SendAsync(request);
             Assert.Contains("Fly-Client-IP: 203.0.113.9", await Wire.ReadToEndAsync(balancer));
@@ -213,21 +213,13 @@ public sealed class HttpGatewayTests
         // The same header from another address (not a balancer) is closed unanswered, each time counted, logged once.
         for (var i = 0; i < 3; i++)
         {
-            using var intruder = await ConnectFromAsync("127.0.0.77", v4, 80);
+            using var intruder = await Wire.ConnectFromAsync("127.0.0.77", v4, 80);
             await intruder.SendAsync(request);
             Assert.Equal("", await Wire.ReadToEndAsync(intruder));
         }
         Assert.Equal(3, await gateway.CounterAsync("error.proxy_untrusted_source"));
         await gateway.Process.WaitForLineAsync("proxy_untrusted_source", TimeSpan.FromSeconds(10));
         Assert.Single(gateway.Process.Output.Split('\n'), l => l.Contains("proxy_untrusted_source"));
-    }
-
-    private static async Task<Socket> ConnectFromAsync(string source, string address, int port)
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Parse(source), 0));
-        await socket.ConnectAsync(System.Net.IPAddress.Parse(address), port).WaitAsync(TimeSpan.FromSeconds(10));
-        return socket;
     }
 
     [Fact]
