@@ -10,7 +10,7 @@ public enum RouteFailure
     UnknownServerName,
     /// <summary>The app has no started, healthy instance.</summary>
     NoHealthyInstance,
-    /// <summary>Every candidate is at its hard limit and the wait queue is full or timed out.</summary>
+    /// <summary>Every candidate is at its hard limit and the wait queue is full or timed out (<c>limit_reached</c>).</summary>
     Overloaded,
     /// <summary>Every candidate refused or timed out the connect.</summary>
     ConnectFailed,

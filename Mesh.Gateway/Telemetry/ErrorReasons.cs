@@ -28,7 +28,7 @@ public static class ErrorReasons
         RouteFailure.NoRoute => "no_route",
         RouteFailure.UnknownServerName => UnknownServerName,
         RouteFailure.NoHealthyInstance => "no_healthy_instance",
-        RouteFailure.Overloaded => "overloaded",
+        RouteFailure.Overloaded => "limit_reached",
         RouteFailure.ConnectFailed => "connect_failed",
         RouteFailure.AppConnectionLimit => "app_connection_limit",
         RouteFailure.ClientConnectionLimit => "client_connection_limit",

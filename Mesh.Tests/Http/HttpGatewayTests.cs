@@ -223,6 +223,29 @@ public sealed class HttpGatewayTests
     }
 
     [Fact]
+    public async Task A_full_hard_limit_is_503_limit_reached_not_no_healthy_instance()
+    {
+        await using var edge = await EmbeddedEdge.StartAsync();
+        await using var echo = await HttpEchoApp.StartAsync("full-1");
+        var (_, v4) = await DeployAsync(edge, "full", "[http_service]\n  internal_port = 8080\n  [http_service.concurrency]\n    soft_limit = 1\n    hard_limit = 1\n", ("ams", echo));
+        var gateway = await edge.StartGatewayAsync();
+
+        // /slow holds the one slot for 30 s; the next request finds the limit full.
+        await using var holder = RunningProcess.Start("curl", ["-s", "--max-time", "25", $"http://{v4}/slow"]);
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        CliResult answer;
+        do
+        {
+            answer = await Curl($"http://{v4}/");
+        }
+        while (!answer.Stdout.StartsWith("HTTP/1.1 503", StringComparison.Ordinal) && DateTime.UtcNow < until);
+        Assert.StartsWith("HTTP/1.1 503", answer.Stdout);
+        Assert.Contains("hard limit", answer.Stdout);
+        Assert.True(await gateway.CounterAsync("error.limit_reached") >= 1);
+        Assert.Equal(0, await gateway.CounterAsync("error.no_healthy_instance"));
+    }
+
+    [Fact]
     public async Task Errors_are_mapped_and_carry_the_request_id()
     {
         await using var edge = await EmbeddedEdge.StartAsync();
