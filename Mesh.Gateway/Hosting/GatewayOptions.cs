@@ -53,6 +53,13 @@ public sealed class GatewayOptions
     /// <summary>Connections one app may hold open on this gateway (the mirrored platform uses 2048).</summary>
     public int MaxConnectionsPerApp { get; set; } = 2048;
 
+    /// <summary>
+    /// Client connections this gateway holds at once; more are closed at accept and counted
+    /// (<c>max_connections</c>). Default: 80% of the process's open-file soft limit, so descriptors
+    /// remain for upstream sockets and files instead of the accept loop running out of them.
+    /// </summary>
+    public int MaxConnections { get; set; } = Mesh.Gateway.Listeners.DescriptorLimit.DefaultMaxConnections();
+
     /// <summary>Connections one client address may hold open to one app on this gateway (raw TCP and TLS ports).</summary>
     public int MaxConnectionsPerClient { get; set; } = 256;
 

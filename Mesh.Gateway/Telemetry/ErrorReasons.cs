@@ -12,6 +12,10 @@ public static class ErrorReasons
     public const string HandshakeTimeout = "handshake_timeout";
     public const string IdleTimeout = "idle_timeout";
     public const string Bind = "bind";
+    /// <summary>A connection past <c>MaxConnections</c>: closed at accept.</summary>
+    public const string MaxConnections = "max_connections";
+    /// <summary>accept() failed for want of file descriptors (EMFILE/ENFILE): the loop backs off.</summary>
+    public const string AcceptDescriptors = "accept_out_of_descriptors";
     /// <summary>A connection that did not start with a valid PROXY header while <c>AcceptProxyProtocol</c> is on.</summary>
     public const string ProxyHeaderInvalid = "proxy_header_invalid";
     /// <summary>A connection from outside <c>TrustedProxies</c> while <c>AcceptProxyProtocol</c> is on: closed unread.</summary>

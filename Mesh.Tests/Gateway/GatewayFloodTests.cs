@@ -108,6 +108,29 @@ public sealed class GatewayFloodTests
         foreach (var s in held) s.Dispose();
     }
 
+    [Fact]
+    public async Task Past_the_global_connection_cap_connections_are_closed_at_accept()
+    {
+        await using var edge = await EmbeddedEdge.StartAsync();
+        await using var echo = new TestApp(banner: "global");
+        var app = edge.Grains.GetGrain<Mesh.Interfaces.IAppGrain>("global");
+        await app.Create("personal");
+        await app.Deploy(GatewayConfigs.Tcp(7101));
+        var address = (await app.AllocateIp(Mesh.Interfaces.Model.IpKind.V4)).Address;
+        await app.AddInstance(new Mesh.Interfaces.Model.InstanceRegistration("ams", echo.Address, []));
+        var gateway = await edge.StartGatewayAsync("ams", "--Mesh:Gateway:MaxConnections=2");
+
+        using var first = await Wire.ConnectFromAsync("127.0.0.1", address, 7101);
+        Assert.Equal("global", await Wire.ReadLineAsync(first));
+        using var second = await Wire.ConnectFromAsync("127.0.0.79", address, 7101);
+        Assert.Equal("global", await Wire.ReadLineAsync(second));
+        using (var third = await Wire.ConnectFromAsync("127.0.0.80", address, 7101))
+        {
+            Assert.Equal("", await Wire.ReadToEndAsync(third));
+        }
+        Assert.Equal(1, await gateway.CounterAsync("error.max_connections"));
+    }
+
     /// <summary>Polls /status until the counter reaches <paramref name="expected"/> (counted after the close); the deadline only bounds a failure.</summary>
     private static async Task CountedAsync(GatewayProcess gateway, string counter, long expected)
     {
