@@ -62,6 +62,7 @@ builder.Services.AddSingleton(sp => new LastGoodTableStore(
 builder.Services.AddSingleton<LastGoodTableWriter>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<LastGoodTableWriter>());
 builder.Services.AddSingleton<GatewayMetrics>();
+builder.Services.AddSingleton<ConnectionFailures>();
 builder.Services.AddSingleton<GatewayTransport>();
 builder.Services.AddSingleton<IConnectionListenerFactory>(sp => sp.GetRequiredService<GatewayTransport>());
 builder.Services.AddSingleton<CertificateCache>();
@@ -108,11 +109,21 @@ catch (Mesh.Domain.MeshException e)
     Console.Error.WriteLine($"mesh-gateway: {e.Message}");
     return 1;
 }
+TrustedProxies trustedProxies;
+try
+{
+    trustedProxies = TrustedProxies.Parse(builder.Configuration[$"{GatewayOptions.Section}:TrustedProxies"]);
+}
+catch (FormatException e)
+{
+    Console.Error.WriteLine($"mesh-gateway: {e.Message}");
+    return 1;
+}
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     var tls = kestrel.ApplicationServices.GetRequiredService<TlsOptionsSelector>();
     var gatewayOptions = kestrel.ApplicationServices.GetRequiredService<IOptions<GatewayOptions>>().Value;
-    var metrics = kestrel.ApplicationServices.GetRequiredService<GatewayMetrics>();
+    var failures = kestrel.ApplicationServices.GetRequiredService<ConnectionFailures>();
     // Responses carry our Server header (or the app's), not Kestrel's.
     kestrel.AddServerHeader = false;
     // The h2c stub TLS features make Kestrel see "https" on cleartext ports (notes G1); the
@@ -131,8 +142,9 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     {
         lo.Protocols = HttpProtocols.Http1AndHttp2;
         lo.Use(proxyIn);
-        lo.Use(TlsFailureCounter.Middleware(metrics, countWhenHttp: true));
+        lo.Use(TlsFailureCounter.Middleware(failures));
         lo.UseHttps(tls.CallbackOptions);
+        lo.Use(TlsFailureCounter.MarkHandshook);
     });
     kestrel.Listen(new PipelineEndPoint(ListenerKind.Tcp), lo =>
     {
@@ -142,16 +154,18 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     kestrel.Listen(new PipelineEndPoint(ListenerKind.Tls), lo =>
     {
         lo.Use(proxyIn);
-        lo.Use(TlsFailureCounter.Middleware(kestrel.ApplicationServices.GetRequiredService<GatewayMetrics>()));
+        lo.Use(TlsFailureCounter.Middleware(failures));
         lo.UseHttps(tls.CallbackOptions);
+        lo.Use(TlsFailureCounter.MarkHandshook);
         lo.UseConnectionHandler<ProxyConnectionHandler>();
     });
     kestrel.Listen(new PipelineEndPoint(ListenerKind.PgTls), lo =>
     {
         lo.Use(proxyIn);
         lo.Use(kestrel.ApplicationServices.GetRequiredService<PostgresPreambleMiddleware>().Middleware);
-        lo.Use(TlsFailureCounter.Middleware(kestrel.ApplicationServices.GetRequiredService<GatewayMetrics>()));
+        lo.Use(TlsFailureCounter.Middleware(failures));
         lo.UseHttps(tls.CallbackOptions);
+        lo.Use(TlsFailureCounter.MarkHandshook);
         lo.UseConnectionHandler<ProxyConnectionHandler>();
     });
     // The admin endpoint: health, status and metrics; loopback unless an operator network is named.
@@ -169,6 +183,12 @@ var state = app.Services.GetRequiredService<GatewayState>();
 var options = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
 // The Orleans client's start waits for the cluster; with a table from disk the gateway is ready
 // before that, once Kestrel has bound the admin endpoint.
+if (options.AcceptProxyProtocol && trustedProxies.TrustsEveryone)
+{
+    // Kept working for existing set-ups behind a private balancer, but said: anyone who can reach
+    // the listeners can claim any client address.
+    app.Logger.LogWarning("AcceptProxyProtocol is on and Mesh:Gateway:TrustedProxies is empty: PROXY headers from every source are trusted");
+}
 var starting = app.StartAsync();
 var admin = await AdminAddress.WhenBoundAsync(app.Services.GetRequiredService<IServer>(), starting);
 await Task.WhenAny(starting, state.Ready);

@@ -26,13 +26,13 @@ public sealed partial class ProxyConnectionHandler(
     AppConnectionLimiter limiter,
     PostgresSessions postgres,
     GatewayMetrics metrics,
+    ConnectionFailures failures,
     IOptions<GatewayOptions> options,
     IHostApplicationLifetime lifetime,
     ILogger<ProxyConnectionHandler> logger) : ConnectionHandler
 {
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
-        connection.Items[TlsFailureCounter.ReachedHandler] = true;
         var local = (IPEndPoint)connection.LocalEndPoint!;
         var remote = (IPEndPoint)connection.RemoteEndPoint!;
         var sni = ServerNames.Normalize(connection.Features.Get<ITlsHandshakeFeature>()?.HostName);
@@ -47,9 +47,10 @@ public sealed partial class ProxyConnectionHandler(
         {
             return;
         }
-        if (!limiter.TryEnter(route.AppName))
+        var capped = limiter.TryEnter(route.AppName, remote.Address);
+        if (capped != RouteFailure.None)
         {
-            Fail(connection, RouteFailure.AppConnectionLimit);
+            Fail(connection, capped);
             return;
         }
         try
@@ -101,7 +102,7 @@ public sealed partial class ProxyConnectionHandler(
         }
         finally
         {
-            limiter.Exit(route.AppName);
+            limiter.Exit(route.AppName, remote.Address);
         }
     }
 
@@ -170,16 +171,12 @@ public sealed partial class ProxyConnectionHandler(
 
     private void Fail(ConnectionContext connection, RouteFailure failure)
     {
-        metrics.Error(ErrorReasons.Of(failure));
-        LogRefused(connection.ConnectionId, failure.ToString(), connection.LocalEndPoint?.ToString() ?? "");
+        failures.Fail(ErrorReasons.Of(failure), $"{failure} for {connection.RemoteEndPoint} at {connection.LocalEndPoint}");
         connection.Abort(new ConnectionAbortedException(failure.ToString()));
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Connection}: {App} via {Instance}, {Up} bytes up, {Down} bytes down")]
     private partial void LogProxied(string connection, string app, string instance, long up, long down);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Connection}: refused ({Failure}) at {Local}")]
-    private partial void LogRefused(string connection, string failure, string local);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Connection}: instance reset the connection ({Error})")]
     private partial void LogUpstreamError(string connection, string error);

@@ -13,15 +13,24 @@ namespace Mesh.Gateway.Connections;
 /// (v1 or v2), consumes it, and makes its source the connection's client address, so
 /// Fly-Client-IP, X-Forwarded-For and an outgoing PROXY header carry the real client. A
 /// connection without a valid header is closed and counted: trusting a missing header would let
-/// anyone reach the gateway directly and pass for the balancer's clients' addresses.
+/// anyone reach the gateway directly and pass for the balancer's clients' addresses. Likewise a
+/// connection from outside <c>Mesh:Gateway:TrustedProxies</c> is closed before a byte is read:
+/// its header would be a claim anyone can make.
 /// </summary>
-public sealed class ProxyProtocolReceiveMiddleware(GatewayMetrics metrics, IOptions<GatewayOptions> options)
+public sealed class ProxyProtocolReceiveMiddleware(ConnectionFailures failures, IOptions<GatewayOptions> options)
 {
+    private readonly TrustedProxies _trusted = TrustedProxies.Parse(options.Value.TrustedProxies);
+
     public Func<ConnectionDelegate, ConnectionDelegate> Middleware => next => async connection =>
     {
         if (!options.Value.AcceptProxyProtocol)
         {
             await next(connection);
+            return;
+        }
+        if (!_trusted.Trusts(connection.RemoteEndPoint))
+        {
+            failures.Fail(ErrorReasons.ProxyUntrusted, $"PROXY header from {connection.RemoteEndPoint}, outside Mesh:Gateway:TrustedProxies");
             return;
         }
         using var timeout = new CancellationTokenSource(options.Value.HandshakeTimeout);
@@ -35,7 +44,7 @@ public sealed class ProxyProtocolReceiveMiddleware(GatewayMetrics metrics, IOpti
             }
             catch (OperationCanceledException)
             {
-                metrics.Error(ErrorReasons.HandshakeTimeout);
+                failures.Fail(ErrorReasons.HandshakeTimeout, $"no PROXY header from {connection.RemoteEndPoint} within the handshake timeout");
                 return;
             }
             var buffer = read.Buffer;
@@ -48,7 +57,7 @@ public sealed class ProxyProtocolReceiveMiddleware(GatewayMetrics metrics, IOpti
             if (result != PeekResult.Parsed)
             {
                 input.AdvanceTo(buffer.Start);
-                metrics.Error("proxy_header_invalid");
+                failures.Fail(ErrorReasons.ProxyHeaderInvalid, $"no valid PROXY header from {connection.RemoteEndPoint}");
                 return;
             }
             input.AdvanceTo(buffer.GetPosition(consumed));

@@ -4,28 +4,28 @@ using Microsoft.AspNetCore.Connections;
 namespace Mesh.Gateway.Connections;
 
 /// <summary>
-/// Counts connections whose TLS handshake failed (garbage, a slow or half-open client, an
-/// unknown SNI): Kestrel's TLS stage closes them without reaching the handler, so this stage
-/// sits before it and looks at whether a handshake completed.
+/// Counts connections whose TLS handshake failed (garbage, a truncated or slow client, an
+/// unknown SNI): Kestrel's TLS stage closes them without calling the next stage, so
+/// <see cref="Middleware"/> sits before it and <see cref="MarkHandshook"/> right after it, and a
+/// connection that never got past is a failure. The same on <c>tls</c> and <c>tls</c>+<c>http</c> ports.
 /// </summary>
 public static class TlsFailureCounter
 {
-    /// <summary>Set by the handler: a connection that never got there failed before it, in the TLS stage.</summary>
-    public const string ReachedHandler = "mesh.reached-handler";
+    private const string Handshook = "mesh.tls-handshook";
 
-    /// <param name="countWhenHttp">
-    /// On HTTP ports the HTTP stack, not our handler, follows TLS: a completed handshake is seen
-    /// as the TLS feature reporting a negotiated protocol.
-    /// </param>
-    public static Func<ConnectionDelegate, ConnectionDelegate> Middleware(GatewayMetrics metrics, bool countWhenHttp = false) => next => async connection =>
+    public static Func<ConnectionDelegate, ConnectionDelegate> Middleware(ConnectionFailures failures) => next => async connection =>
     {
         await next(connection);
-        var handshook = countWhenHttp
-            ? connection.Features.Get<Microsoft.AspNetCore.Connections.Features.ITlsHandshakeFeature>()?.Protocol is { } p && p != System.Security.Authentication.SslProtocols.None
-            : connection.Items.ContainsKey(ReachedHandler);
-        if (!handshook)
+        if (!connection.Items.ContainsKey(Handshook))
         {
-            metrics.Error(ErrorReasons.TlsHandshake);
+            failures.Fail(ErrorReasons.TlsHandshake, $"TLS handshake from {connection.RemoteEndPoint} did not complete");
         }
+    };
+
+    /// <summary>Runs only once the TLS stage has completed the handshake.</summary>
+    public static Func<ConnectionDelegate, ConnectionDelegate> MarkHandshook => next => connection =>
+    {
+        connection.Items[Handshook] = true;
+        return next(connection);
     };
 }

@@ -43,11 +43,25 @@ public sealed class GatewayOptions
     /// <summary>Timeout for handshakes: TLS, the Postgres SSLRequest, a PROXY header.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>A proxied connection with no bytes either way for this long is closed (0 = never).</summary>
-    public TimeSpan IdleTimeout { get; set; } = TimeSpan.Zero;
+    /// <summary>
+    /// A proxied TCP connection with no bytes either way for this long is closed (0 = never). Ten
+    /// minutes, as balancers' client timeouts often are: idle connections must not hold an app's
+    /// connection cap for ever. A port's <c>http_options.idle_timeout</c> overrides it.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Connections one app may hold open on this gateway (the mirrored platform uses 2048).</summary>
     public int MaxConnectionsPerApp { get; set; } = 2048;
+
+    /// <summary>
+    /// Client connections this gateway holds at once; more are closed at accept and counted
+    /// (<c>max_connections</c>). Default: 80% of the process's open-file soft limit, so descriptors
+    /// remain for upstream sockets and files instead of the accept loop running out of them.
+    /// </summary>
+    public int MaxConnections { get; set; } = Mesh.Gateway.Listeners.DescriptorLimit.DefaultMaxConnections();
+
+    /// <summary>Connections one client address may hold open to one app on this gateway (raw TCP and TLS ports).</summary>
+    public int MaxConnectionsPerClient { get; set; } = 256;
 
     /// <summary>How long an instance that refused or timed out a connect is skipped (passive health).</summary>
     public TimeSpan EjectionTime { get; set; } = TimeSpan.FromSeconds(10);
@@ -63,6 +77,13 @@ public sealed class GatewayOptions
     /// gateway; its source is taken as the client address.
     /// </summary>
     public bool AcceptProxyProtocol { get; set; }
+
+    /// <summary>
+    /// With <see cref="AcceptProxyProtocol"/>: the balancers' networks (comma-separated CIDRs or
+    /// addresses). A connection from anywhere else is closed and counted, since its PROXY header
+    /// could claim any client address. Empty: every source is trusted (said once at start).
+    /// </summary>
+    public string? TrustedProxies { get; set; }
 
     /// <summary>How long an HTTP request may wait on the app with no activity before it gets 504.</summary>
     public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromSeconds(60);

@@ -87,10 +87,13 @@ public sealed partial class HttpProxyMiddleware(
             var (instance, load) = Acquire(candidates, servicePort, route.Service.Concurrency.HardLimit);
             if (instance is null || load is null)
             {
-                var overloaded = candidates.Count > 0;
+                // The picker leaves out instances at their hard limit: no candidate while healthy
+                // instances exist means the limit is full, which is not "no healthy instance".
+                var full = candidates.Count > 0 || (route.Service.Concurrency.HardLimit is not null
+                    && steering.Filter(instances).Any(i => i.IsRoutable && !loads.For(i.Id, servicePort).IsEjected(now)));
                 await Fail(context, StatusCodes.Status503ServiceUnavailable, requestId,
-                    overloaded ? $"every instance of {route.AppName} is at its hard limit" : $"no healthy instance of {route.AppName}",
-                    overloaded ? "overloaded" : "no_healthy_instance");
+                    full ? $"every instance of {route.AppName} is at its hard limit" : $"no healthy instance of {route.AppName}",
+                    ErrorReasons.Of(full ? RouteFailure.Overloaded : RouteFailure.NoHealthyInstance));
                 return;
             }
             var destination = DestinationPrefixes.For(instance, route.App, route.Service)!;

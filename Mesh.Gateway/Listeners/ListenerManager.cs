@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Mesh.Gateway.Hosting;
 using Mesh.Gateway.Routing;
 using Mesh.Gateway.Telemetry;
 using Microsoft.AspNetCore.Connections;
@@ -8,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Mesh.Gateway.Listeners;
 
@@ -21,6 +23,8 @@ internal sealed partial class ListenerManager(
     GatewayState state,
     GatewayTransport transport,
     GatewayMetrics metrics,
+    ConnectionFailures failures,
+    IOptions<GatewayOptions> options,
     ILoggerFactory loggerFactory,
     IServiceProvider services,
     ILogger<ListenerManager> logger) : IHostedService, IAsyncDisposable
@@ -143,16 +147,41 @@ internal sealed partial class ListenerManager(
 
     private async Task AcceptLoopAsync(BoundListener listener)
     {
+        var backoff = TimeSpan.Zero;
         while (!listener.Closed.IsCancellationRequested)
         {
             Socket accepted;
             try
             {
                 accepted = await listener.Socket.AcceptAsync(listener.Closed.Token);
+                backoff = TimeSpan.Zero;
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.TooManyOpenSockets && !listener.Closed.IsCancellationRequested)
+            {
+                // EMFILE/ENFILE: accepting again at once fails again (a spin that burnt a core and
+                // memory); wait 50 ms, doubling to 1 s, while connections close.
+                backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.TicksPerSecond));
+                failures.Fail(ErrorReasons.AcceptDescriptors, $"accept on {listener.Key} failed: out of file descriptors; backing off {backoff.TotalMilliseconds} ms");
+                try
+                {
+                    await Task.Delay(backoff, listener.Closed.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                continue;
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
             {
                 if (listener.Closed.IsCancellationRequested) return;
+                continue;
+            }
+            var max = options.Value.MaxConnections;
+            if (max > 0 && metrics.Active >= max)
+            {
+                failures.Fail(ErrorReasons.MaxConnections, $"{metrics.Active} connections open, Mesh:Gateway:MaxConnections is {max}");
+                accepted.Dispose();
                 continue;
             }
             accepted.NoDelay = true;

@@ -10,10 +10,12 @@ public enum RouteFailure
     UnknownServerName,
     /// <summary>The app has no started, healthy instance.</summary>
     NoHealthyInstance,
-    /// <summary>Every candidate is at its hard limit and the wait queue is full or timed out.</summary>
+    /// <summary>Every candidate is at its hard limit and the wait queue is full or timed out (<c>limit_reached</c>).</summary>
     Overloaded,
     /// <summary>Every candidate refused or timed out the connect.</summary>
     ConnectFailed,
     /// <summary>The app has as many connections on this gateway as it may.</summary>
     AppConnectionLimit,
+    /// <summary>This client address has as many connections to the app on this gateway as it may.</summary>
+    ClientConnectionLimit,
 }

@@ -12,6 +12,14 @@ public static class ErrorReasons
     public const string HandshakeTimeout = "handshake_timeout";
     public const string IdleTimeout = "idle_timeout";
     public const string Bind = "bind";
+    /// <summary>A connection past <c>MaxConnections</c>: closed at accept.</summary>
+    public const string MaxConnections = "max_connections";
+    /// <summary>accept() failed for want of file descriptors (EMFILE/ENFILE): the loop backs off.</summary>
+    public const string AcceptDescriptors = "accept_out_of_descriptors";
+    /// <summary>A connection that did not start with a valid PROXY header while <c>AcceptProxyProtocol</c> is on.</summary>
+    public const string ProxyHeaderInvalid = "proxy_header_invalid";
+    /// <summary>A connection from outside <c>TrustedProxies</c> while <c>AcceptProxyProtocol</c> is on: closed unread.</summary>
+    public const string ProxyUntrusted = "proxy_untrusted_source";
     /// <summary>A <c>fly-replay: app=</c> naming an app that does not serve the port.</summary>
     public const string ReplayNoRoute = "replay_no_route";
     /// <summary>A <c>fly-replay: app=</c> naming another org's app: refused, answered as <see cref="ReplayNoRoute"/>.</summary>
@@ -24,9 +32,10 @@ public static class ErrorReasons
         RouteFailure.NoRoute => "no_route",
         RouteFailure.UnknownServerName => UnknownServerName,
         RouteFailure.NoHealthyInstance => "no_healthy_instance",
-        RouteFailure.Overloaded => "overloaded",
+        RouteFailure.Overloaded => "limit_reached",
         RouteFailure.ConnectFailed => "connect_failed",
         RouteFailure.AppConnectionLimit => "app_connection_limit",
+        RouteFailure.ClientConnectionLimit => "client_connection_limit",
         _ => "none",
     };
 }

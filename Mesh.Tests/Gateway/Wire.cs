@@ -14,6 +14,15 @@ internal static class Wire
         return socket;
     }
 
+    /// <summary>Connects from a chosen loopback source address (any of 127/8 can be bound): another client, as the gateway sees it.</summary>
+    public static async Task<Socket> ConnectFromAsync(string source, string address, int port)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Parse(source), 0));
+        await socket.ConnectAsync(IPAddress.Parse(address), port).WaitAsync(TimeSpan.FromSeconds(10));
+        return socket;
+    }
+
     /// <summary>Reads until the peer closes (or the deadline passes) and returns everything as text.</summary>
     public static async Task<string> ReadToEndAsync(Socket socket, TimeSpan? deadline = null)
     {

@@ -197,6 +197,55 @@ public sealed class HttpGatewayTests
     }
 
     [Fact]
+    public async Task Only_trusted_proxies_may_claim_a_client_address()
+    {
+        await using var edge = await EmbeddedEdge.StartAsync();
+        await using var echo = await HttpEchoApp.StartAsync("lb-2");
+        var (_, v4) = await DeployAsync(edge, "trusted-lb", WebConfig, ("ams", echo));
+        var gateway = await edge.StartGatewayAsync("ams", "--Mesh:Gateway:AcceptProxyProtocol=true", "--Mesh:Gateway:TrustedProxies=127.0.0.1/32");
+        var request = Encoding.ASCII.GetBytes($"PROXY TCP4 203.0.113.9 {v4} 51000 80\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+        using (var balancer = await Wire.ConnectFromAsync("127.0.0.1", v4, 80))
+        {
+            await balancer.SendAsync(request);
+            Assert.Contains("Fly-Client-IP: 203.0.113.9", await Wire.ReadToEndAsync(balancer));
+        }
+        // The same header from another address (not a balancer) is closed unanswered, each time counted, logged once.
+        for (var i = 0; i < 3; i++)
+        {
+            using var intruder = await Wire.ConnectFromAsync("127.0.0.77", v4, 80);
+            await intruder.SendAsync(request);
+            Assert.Equal("", await Wire.ReadToEndAsync(intruder));
+        }
+        Assert.Equal(3, await gateway.CounterAsync("error.proxy_untrusted_source"));
+        await gateway.Process.WaitForLineAsync("proxy_untrusted_source", TimeSpan.FromSeconds(10));
+        Assert.Single(gateway.Process.Output.Split('\n'), l => l.Contains("proxy_untrusted_source"));
+    }
+
+    [Fact]
+    public async Task A_full_hard_limit_is_503_limit_reached_not_no_healthy_instance()
+    {
+        await using var edge = await EmbeddedEdge.StartAsync();
+        await using var echo = await HttpEchoApp.StartAsync("full-1");
+        var (_, v4) = await DeployAsync(edge, "full", "[http_service]\n  internal_port = 8080\n  [http_service.concurrency]\n    soft_limit = 1\n    hard_limit = 1\n", ("ams", echo));
+        var gateway = await edge.StartGatewayAsync();
+
+        // /slow holds the one slot for 30 s; the next request finds the limit full.
+        await using var holder = RunningProcess.Start("curl", ["-s", "--max-time", "25", $"http://{v4}/slow"]);
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        CliResult answer;
+        do
+        {
+            answer = await Curl($"http://{v4}/");
+        }
+        while (!answer.Stdout.StartsWith("HTTP/1.1 503", StringComparison.Ordinal) && DateTime.UtcNow < until);
+        Assert.StartsWith("HTTP/1.1 503", answer.Stdout);
+        Assert.Contains("hard limit", answer.Stdout);
+        Assert.True(await gateway.CounterAsync("error.limit_reached") >= 1);
+        Assert.Equal(0, await gateway.CounterAsync("error.no_healthy_instance"));
+    }
+
+    [Fact]
     public async Task Errors_are_mapped_and_carry_the_request_id()
     {
         await using var edge = await EmbeddedEdge.StartAsync();
