@@ -47,11 +47,13 @@ public sealed class CliClusterTests
         Assert.Contains($"cannot reach the mesh API at {MeshCli.ApiUrlOf(ams.ReadyLine)}: TLS failed", untrusted);
         Assert.Contains("--ca", untrusted);
 
-        await UntilAsync(async () =>
+        await Eventually.Succeeds(async () =>
         {
             using var status = JsonDocument.Parse(await opIad.OkAsync("status", "--json"));
-            return status.RootElement.GetProperty("members").EnumerateArray().Count(m => m.GetProperty("status").GetString() == "Active") == 2;
-        });
+            return status.RootElement.GetProperty("members").EnumerateArray().Count(m => m.GetProperty("status").GetString() == "Active") == 2
+                ? true
+                : throw new TimeoutException("the two silos did not both become active members");
+        }, TimeSpan.FromSeconds(60));
 
         await opAms.OkAsync("orgs", "create", "acme");
         await opAms.OkAsync("apps", "create", "shop", "--org", "acme");
@@ -62,16 +64,6 @@ public sealed class CliClusterTests
 
         await opAms.OkAsync("tokens", "revoke", created.RootElement.GetProperty("id").GetString()!);
         Assert.StartsWith("Error: ", await acmeIad.FailsAsync("apps", "list"));
-    }
-
-    private static async Task UntilAsync(Func<Task<bool>> condition)
-    {
-        var until = DateTime.UtcNow.AddSeconds(60);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < until, "the two silos did not both become active members");
-            await Task.Delay(250);
-        }
     }
 
     /// <summary>A CA and the API's certificate it issued for 127.0.0.1, as PEM files (an operator-supplied API certificate).</summary>

@@ -131,13 +131,9 @@ public sealed class GatewayFloodTests
         Assert.Equal(1, await gateway.CounterAsync("error.max_connections"));
     }
 
-    /// <summary>Polls /status until the counter reaches <paramref name="expected"/> (counted after the close); the deadline only bounds a failure.</summary>
-    private static async Task CountedAsync(GatewayProcess gateway, string counter, long expected)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (await gateway.CounterAsync(counter) < expected && DateTime.UtcNow < until)
-        {
-            await Task.Delay(50);
-        }
-    }
+    /// <summary>Waits until the counter reaches <paramref name="expected"/> (counted after the close); the deadline only bounds a failure.</summary>
+    private static Task CountedAsync(GatewayProcess gateway, string counter, long expected) =>
+        Eventually.Succeeds(async () => await gateway.CounterAsync(counter) >= expected
+            ? true
+            : throw new TimeoutException($"{counter} has not reached {expected}"), TimeSpan.FromSeconds(15));
 }
