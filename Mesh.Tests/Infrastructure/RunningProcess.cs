@@ -83,7 +83,16 @@ internal sealed class RunningProcess : IAsyncDisposable
         throw new TimeoutException($"'{text}' did not appear ({(finished == _exited.Task ? "process exited" : "timed out")}). Output:\n{Output}");
     }
 
-    public Task WaitForExitAsync(TimeSpan timeout) => _exited.Task.WaitAsync(timeout);
+    /// <summary>
+    /// Waits for the exit and for the last lines: the Exited event can arrive before the
+    /// redirected streams are read to their end, and a test reading <see cref="Output"/> right
+    /// after would see it empty.
+    /// </summary>
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        await _exited.Task.WaitAsync(timeout);
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+    }
 
     /// <summary>Completes when the process prints its next line (or exits).</summary>
     public Task NextLineAsync()
@@ -96,7 +105,7 @@ internal sealed class RunningProcess : IAsyncDisposable
     {
         if (_process.HasExited) return;
         _ = NativeMethods.Kill(_process.Id, NativeMethods.SigTerm);
-        await _exited.Task.WaitAsync(timeout);
+        await WaitForExitAsync(timeout);
     }
 
     /// <summary>SIGKILL: the process gets no chance to say goodbye to the cluster.</summary>
