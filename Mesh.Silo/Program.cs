@@ -1,4 +1,5 @@
 using Mesh.Domain;
+using Mesh.Domain.Egress;
 using Mesh.Hosting;
 using Mesh.Silo.Api;
 using Mesh.Silo.Hosting;
@@ -18,6 +19,8 @@ try
     settings = SiloSettings.From(builder.Configuration);
     if (settings.Embedded) DataDirectoryLock.Hold(settings.DataDirectory);
     api = ApiSettings.From(builder.Configuration, settings);
+    // A mistyped egress address stops the silo here, naming the key, rather than at the first registration.
+    _ = EgressTable.From(builder.Configuration.GetSection(RegionEgressOptions.Section).Get<RegionEgressOptions>() ?? new());
     builder.AddMeshApi(settings, api);
 }
 catch (Exception e) when (e is MeshException or FormatException)

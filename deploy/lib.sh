@@ -5,7 +5,7 @@ MESH_PIDS=()
 
 mesh_build() {
   local p out
-  for p in Mesh.Silo Mesh.Gateway Mesh.Cli; do
+  for p in Mesh.Silo Mesh.Gateway Mesh.Cli Mesh.Whoami; do
     out=$(dotnet build "$MESH_ROOT/$p" -c Release -nologo -v quiet 2>&1) || { echo "$out"; return 1; }
   done
 }
@@ -32,4 +32,5 @@ mesh_stop_all() {
 
 silo_dll() { echo "$MESH_ROOT/Mesh.Silo/bin/Release/net10.0/Mesh.Silo.dll"; }
 gateway_dll() { echo "$MESH_ROOT/Mesh.Gateway/bin/Release/net10.0/Mesh.Gateway.dll"; }
+whoami_dll() { echo "$MESH_ROOT/Mesh.Whoami/bin/Release/net10.0/Mesh.Whoami.dll"; }
 mesh_cli() { dotnet "$MESH_ROOT/Mesh.Cli/bin/Release/net10.0/mesh.dll" "$@"; }

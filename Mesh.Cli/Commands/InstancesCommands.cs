@@ -30,8 +30,8 @@ internal static class InstancesCommands
             var instances = await c.Api.ListAsync<InstanceInfo>($"/v1/apps/{ApiClient.Segment(p.GetValue(appL)!)}/instances", c.Cancellation);
             c.Out.Print(instances, r =>
             {
-                var table = new Table("ID", "REGION", "STATE", "HEALTH", "ADDRESS", "PRIVATE IP", "OUTBOUND IP", "UPDATED");
-                foreach (var i in r) table.Add(i.Id, i.Region, Lower(i.State), Lower(i.Health), i.Address, i.PrivateIp, i.OutboundIp, i.UpdatedAt.ToString("u"));
+                var table = new Table("ID", "REGION", "STATE", "HEALTH", "ADDRESS", "PRIVATE IP", "OUTBOUND IP", "OUTBOUND IPV4", "UPDATED");
+                foreach (var i in r) table.Add(i.Id, i.Region, Lower(i.State), Lower(i.Health), i.Address, i.PrivateIp, i.OutboundIp, i.OutboundIpV4 ?? "-", i.UpdatedAt.ToString("u"));
                 return table.ToString();
             });
         });

@@ -1,6 +1,7 @@
 using System.Net;
 using Mesh.Domain;
 using Mesh.Domain.Apps;
+using Mesh.Domain.Egress;
 using Mesh.Domain.Regions;
 using Mesh.Interfaces;
 using Mesh.Interfaces.Model;
@@ -15,6 +16,7 @@ namespace Mesh.Grains;
 internal sealed class InstanceGrain(
     [PersistentState("instance", MeshStorage.Name)] IPersistentState<InstanceGrainState> state,
     InstanceAddressRules addressRules,
+    EgressTable egress,
     TimeProvider time) : Grain, IInstanceGrain
 {
     private string Id => this.GetPrimaryKeyString();
@@ -30,9 +32,14 @@ internal sealed class InstanceGrain(
         }
         var now = time.GetUtcNow();
         var privateIp = PrivateAddresses.For(org, region, Id).ToString();
+        // Recorded, not computed on read: the address the instance was given when it registered.
+        var outbound = egress.Of(region);
         state.State.Info = new InstanceInfo(
             Id, app, org, region, registration.Address, InstanceState.Started, InstanceHealth.Passing,
-            privateIp, privateIp, registration.Metadata, now, now);
+            privateIp, outbound.V6?.ToString() ?? privateIp, registration.Metadata, now, now)
+        {
+            OutboundIpV4 = outbound.V4?.ToString(),
+        };
         await state.WriteStateAsync();
         return state.State.Info;
     }

@@ -1,3 +1,4 @@
+using Mesh.Domain.Egress;
 using Mesh.Domain.Instances;
 using Mesh.Domain.Ips;
 using Mesh.Domain.Quotas;
@@ -6,6 +7,7 @@ using Mesh.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Storage;
 
 namespace Mesh.Hosting;
@@ -31,13 +33,16 @@ public static class MeshServices
         var options = services.AddOptions<IpPoolOptions>();
         var instances = services.AddOptions<InstanceAddressOptions>();
         var quotas = services.AddOptions<QuotaOptions>();
+        var egress = services.AddOptions<RegionEgressOptions>();
         if (configuration is not null)
         {
             options.Bind(configuration.GetSection(IpPoolOptions.Section));
             instances.Bind(configuration.GetSection(InstanceAddressOptions.Section));
             quotas.Bind(configuration.GetSection(QuotaOptions.Section));
+            egress.Bind(configuration.GetSection(RegionEgressOptions.Section));
         }
         services.TryAddSingleton<InstanceAddressRules>();
+        services.TryAddSingleton(sp => EgressTable.From(sp.GetRequiredService<IOptions<RegionEgressOptions>>().Value));
         return services;
     }
 }

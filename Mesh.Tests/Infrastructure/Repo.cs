@@ -17,6 +17,8 @@ internal static class Repo
 
     public static string GatewayDll => Built("Mesh.Gateway", "Mesh.Gateway.dll");
 
+    public static string WhoamiDll => Built("Mesh.Whoami", "Mesh.Whoami.dll");
+
     private static string Built(string project, string dll)
     {
         var path = Path.Combine(Root, project, "bin", Configuration, "net10.0", dll);
