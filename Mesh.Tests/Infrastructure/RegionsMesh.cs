@@ -62,7 +62,8 @@ internal sealed class RegionsMesh : IAsyncDisposable
         using var doc = JsonDocument.Parse(result.Stdout);
         return doc.RootElement.EnumerateArray().Select(e => new InstanceRow(
             e.GetProperty("id").GetString()!, e.GetProperty("region").GetString()!, e.GetProperty("privateIp").GetString()!,
-            e.GetProperty("outboundIp").GetString()!, e.GetProperty("health").GetString()!)).ToList();
+            e.GetProperty("outboundIp").GetString()!, e.GetProperty("health").GetString()!,
+            e.TryGetProperty("outboundIpV4", out var v4) ? v4.GetString() : null)).ToList();
     }
 
     /// <summary>A client in a region's client namespace requesting <paramref name="url"/> continuously (deploy/probe-client.py).</summary>
@@ -81,4 +82,4 @@ internal sealed class RegionsMesh : IAsyncDisposable
     }
 }
 
-internal sealed record InstanceRow(string Id, string Region, string PrivateIp, string OutboundIp, string Health);
+internal sealed record InstanceRow(string Id, string Region, string PrivateIp, string OutboundIp, string Health, string? OutboundIpV4 = null);
