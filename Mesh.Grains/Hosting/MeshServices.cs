@@ -1,3 +1,4 @@
+using Mesh.Acme;
 using Mesh.Domain.Instances;
 using Mesh.Domain.Ips;
 using Mesh.Domain.Quotas;
@@ -38,6 +39,8 @@ public static class MeshServices
             quotas.Bind(configuration.GetSection(QuotaOptions.Section));
         }
         services.TryAddSingleton<InstanceAddressRules>();
+        // The ACME issuer certificate grains use (a disabled one without Mesh:Acme:Directory).
+        services.AddMeshAcme(configuration);
         return services;
     }
 }
