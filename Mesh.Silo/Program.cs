@@ -21,6 +21,8 @@ try
     api = ApiSettings.From(builder.Configuration, settings);
     // A mistyped egress address stops the silo here, naming the key, rather than at the first registration.
     _ = EgressTable.From(builder.Configuration.GetSection(RegionEgressOptions.Section).Get<RegionEgressOptions>() ?? new());
+    // A bad Mesh:Acme value stops the start with one line, before Orleans is configured.
+    Mesh.Acme.AcmeOptions.From(builder.Configuration);
     builder.AddMeshApi(settings, api);
 }
 catch (Exception e) when (e is MeshException or FormatException)
