@@ -19,7 +19,7 @@ internal static class IpsCommands
             var ips = await c.Api.ListAsync<IpAssignment>($"/v1/apps/{ApiClient.Segment(p.GetValue(app)!)}/ips", c.Cancellation);
             var rows = ips.Select(i => new IpRow(
                 i.Kind is IpKind.V6 or IpKind.PrivateV6 ? "v6" : "v4", i.Address, i.Kind, IpPricing.Describe(i.Kind),
-                IpPricing.MonthlyPrice(i.Kind), i.Region, i.AllocatedAt)).ToList();
+                IpPricing.MonthlyPrice(i.Kind), i.Region, i.AllocatedAt, i.Network)).ToList();
             c.Out.Print(rows, r =>
             {
                 var table = new Table("VERSION", "IP", "TYPE", "REGION", "CREATED AT");
@@ -68,5 +68,6 @@ internal static class IpsCommands
             : $"Allocated {IpPricing.Describe(i.Kind)} address {i.Address} to {app}\n");
     }
 
-    private sealed record IpRow(string Version, string Address, IpKind Kind, string Type, decimal MonthlyPriceUsd, string Region, DateTimeOffset CreatedAt);
+    /// <param name="Network">For a private address: the org whose private network it is in.</param>
+    private sealed record IpRow(string Version, string Address, IpKind Kind, string Type, decimal MonthlyPriceUsd, string Region, DateTimeOffset CreatedAt, string? Network);
 }

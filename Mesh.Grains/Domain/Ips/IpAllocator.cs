@@ -26,6 +26,8 @@ public sealed class IpAllocator
 
     public IpAssignment Allocate(string app, IpKind kind)
     {
+        // A private address comes from its network's range, not from the public pools.
+        if (kind == IpKind.PrivateV6) throw new ArgumentException("private addresses are allocated with AllocatePrivate", nameof(kind));
         var now = _time.GetUtcNow();
         if (kind == IpKind.SharedV4)
         {
