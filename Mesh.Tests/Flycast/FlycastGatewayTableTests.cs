@@ -31,7 +31,7 @@ public sealed class FlycastGatewayTableTests
         Assert.Equal(ListenerKind.Http, table.KindAt(Flycast, 80));
         Assert.True(table.IsPrivate(Flycast));
         Assert.False(table.IsPrivate(Public));
-        Assert.Contains(new ListenerKey(Flycast, 80), table.Listeners);
+        Assert.Contains(new ListenerKey(Flycast, 80), (IReadOnlySet<ListenerKey>)table.Listeners);
         Assert.Equal([new ListenerKey(IPAddress.IPv6Any, 80)], Table(wildcard: true).Listeners);
     }
 
