@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Mesh.Cli.Output;
+using Mesh.Domain;
 using Mesh.Domain.Ips;
 using Mesh.Cli.Api;
 using Mesh.Interfaces.Api;
@@ -7,7 +8,7 @@ using Mesh.Interfaces.Model;
 
 namespace Mesh.Cli.Commands;
 
-/// <summary><c>mesh ips list|allocate-v4 [--shared]|allocate-v6|release ADDRESS</c>.</summary>
+/// <summary><c>mesh ips list|allocate-v4 [--shared]|allocate-v6 [--private [--org ORG]]|release ADDRESS</c>.</summary>
 internal static class IpsCommands
 {
     public static Command Build()
@@ -17,8 +18,8 @@ internal static class IpsCommands
         {
             var ips = await c.Api.ListAsync<IpAssignment>($"/v1/apps/{ApiClient.Segment(p.GetValue(app)!)}/ips", c.Cancellation);
             var rows = ips.Select(i => new IpRow(
-                i.Kind == IpKind.V6 ? "v6" : "v4", i.Address, i.Kind, IpPricing.Describe(i.Kind),
-                IpPricing.MonthlyPrice(i.Kind), i.Region, i.AllocatedAt)).ToList();
+                i.Kind is IpKind.V6 or IpKind.PrivateV6 ? "v6" : "v4", i.Address, i.Kind, IpPricing.Describe(i.Kind),
+                IpPricing.MonthlyPrice(i.Kind), i.Region, i.AllocatedAt, i.Network)).ToList();
             c.Out.Print(rows, r =>
             {
                 var table = new Table("VERSION", "IP", "TYPE", "REGION", "CREATED AT");
@@ -34,8 +35,17 @@ internal static class IpsCommands
             .Runs((p, c) => Allocate(c, p.GetValue(app4)!, p.GetValue(shared) ? IpKind.SharedV4 : IpKind.V4));
 
         var app6 = CommandExtensions.AppOption();
-        var v6 = new Command("allocate-v6", "Allocate a dedicated IPv6 address").With(app6)
-            .Runs((p, c) => Allocate(c, p.GetValue(app6)!, IpKind.V6));
+        var privately = new Option<bool>("--private") { Description = "Allocate a private (Flycast) address: reachable from the org's private network only, through the gateways" };
+        var org = new Option<string?>("--org") { Description = "With --private: the org whose private network the address is in (default: the app's)" };
+        var v6 = new Command("allocate-v6", "Allocate a dedicated IPv6 address, or with --private a Flycast address").With(app6, privately, org)
+            .Runs((p, c) =>
+            {
+                var network = p.GetValue(org);
+                if (network is not null && !p.GetValue(privately)) throw new MeshException("invalid_request", "--org applies only with --private");
+                return p.GetValue(privately)
+                    ? Allocate(c, p.GetValue(app6)!, IpKind.PrivateV6, network)
+                    : Allocate(c, p.GetValue(app6)!, IpKind.V6);
+            });
 
         var appR = CommandExtensions.AppOption();
         var address = new Argument<string>("address") { Description = "The address to release" };
@@ -50,11 +60,14 @@ internal static class IpsCommands
         return new Command("ips", "Manage the app's IP addresses").With(list, v4, v6, release);
     }
 
-    private static async Task Allocate(CliContext c, string app, IpKind kind)
+    private static async Task Allocate(CliContext c, string app, IpKind kind, string? org = null)
     {
-        var ip = await c.Api.PostAsync<IpAssignment>($"/v1/apps/{ApiClient.Segment(app)}/ips", new AllocateIpRequest(kind), c.Cancellation);
-        c.Out.Print(ip, i => $"Allocated {IpPricing.Describe(i.Kind)} address {i.Address} to {app}\n");
+        var ip = await c.Api.PostAsync<IpAssignment>($"/v1/apps/{ApiClient.Segment(app)}/ips", new AllocateIpRequest(kind, org), c.Cancellation);
+        c.Out.Print(ip, i => i.Kind == IpKind.PrivateV6
+            ? $"Allocated {IpPricing.Describe(i.Kind)} address {i.Address} to {app} in org {i.Network}'s private network ({app}.flycast)\n"
+            : $"Allocated {IpPricing.Describe(i.Kind)} address {i.Address} to {app}\n");
     }
 
-    private sealed record IpRow(string Version, string Address, IpKind Kind, string Type, decimal MonthlyPriceUsd, string Region, DateTimeOffset CreatedAt);
+    /// <param name="Network">For a private address: the org whose private network it is in.</param>
+    private sealed record IpRow(string Version, string Address, IpKind Kind, string Type, decimal MonthlyPriceUsd, string Region, DateTimeOffset CreatedAt, string? Network);
 }

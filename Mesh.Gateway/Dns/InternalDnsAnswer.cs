@@ -9,6 +9,9 @@ namespace Mesh.Gateway.Dns;
 /// </summary>
 public sealed record InternalDnsAnswer(DnsOutcome Outcome, ImmutableArray<IPAddress> Addresses, ImmutableArray<string> Texts, ZoneRecord Record = ZoneRecord.None)
 {
+    /// <summary>The zone the answer is from: its apex SOA goes in the authority section of a negative answer.</summary>
+    public string Apex { get; init; } = InternalZoneSoa.Apex;
+
     public static InternalDnsAnswer Refused { get; } = new(DnsOutcome.Refused, [], []);
 
     public static InternalDnsAnswer NxDomain { get; } = new(DnsOutcome.NxDomain, [], []);

@@ -13,7 +13,9 @@ namespace Mesh.Gateway.Dns;
 /// <item>AAAA <c>APP.internal</c>, <c>REGION.APP.internal</c>, <c>topN.nearest.of.APP.internal</c>, <c>ID.vm.APP.internal</c>;</item>
 /// <item>TXT <c>regions.APP.internal</c>, <c>vms.APP.internal</c>, <c>_apps.internal</c>, <c>_instances.internal</c>;</item>
 /// <item>SOA and NS <c>internal</c>, AAAA <c>ns.internal</c> (the address the query came in on);</item>
-/// <item>ANY about an existing name: RFC 8482's HINFO, never the name's records.</item>
+/// <item>ANY about an existing name: RFC 8482's HINFO, never the name's records;</item>
+/// <item>AAAA <c>APP.flycast</c>: the app's Flycast address in the asker's network, in the zone
+/// <c>flycast</c>, which has the same apex records and rules.</item>
 /// </list>
 /// The asker's org is read from its private address; other orgs' names do not exist for it.
 /// </summary>
@@ -23,6 +25,7 @@ public sealed class InternalDnsResolver(Func<string, string, double>? rtt = null
     public const int TtlSeconds = 5;
 
     private const string Zone = "internal";
+    private const string FlycastZone = "flycast";
 
     private readonly Func<string, string, double> _rtt = rtt ?? EstimatedRtt;
     // The index of the last table asked about; a new table replaces it (racing builders are
@@ -49,7 +52,7 @@ public sealed class InternalDnsResolver(Func<string, string, double>? rtt = null
 
     private InternalDnsAnswer ResolveName(RouteTableReplica table, string name, DnsQuestionType type, IPAddress asker, string serverRegion, IPAddress? server)
     {
-        var labels = LabelsUnderZone(name);
+        var (zoneName, labels) = LabelsUnderZone(name);
         if (labels is null)
         {
             // Not a recursive resolver: anything outside the zone is somebody else's.
@@ -59,6 +62,10 @@ public sealed class InternalDnsResolver(Func<string, string, double>? rtt = null
         if (index.OrgOf(asker) is not { } org)
         {
             return InternalDnsAnswer.Refused;
+        }
+        if (zoneName == FlycastZone)
+        {
+            return ResolveFlycast(index, labels, type, asker) with { Apex = InternalZoneSoa.FlycastApex };
         }
         return labels switch
         {
@@ -76,6 +83,22 @@ public sealed class InternalDnsResolver(Func<string, string, double>? rtt = null
             _ => InternalDnsAnswer.NxDomain,
         };
     }
+
+    /// <summary>
+    /// <c>flycast</c>: the apex (SOA, NS) and one name per app with a Flycast address in the
+    /// asker's network; everything else, another org's apps included, does not exist.
+    /// </summary>
+    private static InternalDnsAnswer ResolveFlycast(InternalDnsIndex index, string[] labels, DnsQuestionType type, IPAddress asker) => labels switch
+    {
+        [] => type switch
+        {
+            DnsQuestionType.Soa => InternalDnsAnswer.Of(ZoneRecord.Soa),
+            DnsQuestionType.Ns => InternalDnsAnswer.Of(ZoneRecord.Ns),
+            _ => InternalDnsAnswer.NoData,
+        },
+        [var app] when index.FlycastOf(asker, app) is { IsEmpty: false } addresses => InternalDnsAnswer.OfAddresses(type, addresses),
+        _ => InternalDnsAnswer.NxDomain,
+    };
 
     private InternalDnsAnswer ResolveInApp(AppZone app, string[] labels, DnsQuestionType type, string askerRegion) => labels switch
     {
@@ -119,12 +142,12 @@ public sealed class InternalDnsResolver(Func<string, string, double>? rtt = null
         return index;
     }
 
-    /// <summary>The labels before <c>internal</c>, lower-cased; null for a name outside the zone.</summary>
-    private static string[]? LabelsUnderZone(string name)
+    /// <summary>The zone (<c>internal</c> or <c>flycast</c>) and the labels before it, lower-cased; null labels for a name outside both.</summary>
+    private static (string? Zone, string[]? Labels) LabelsUnderZone(string name)
     {
         if (name.EndsWith('.')) name = name[..^1];
         var labels = name.ToLowerInvariant().Split('.');
-        return labels[^1] == Zone ? labels[..^1] : null;
+        return labels[^1] is Zone or FlycastZone ? (labels[^1], labels[..^1]) : (null, null);
     }
 
     /// <summary>N of a <c>topN</c> label, at least 1; null for anything else.</summary>

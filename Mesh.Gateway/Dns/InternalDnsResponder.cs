@@ -19,6 +19,7 @@ public sealed class InternalDnsResponder(InternalDnsResolver resolver)
     public const ushort UdpPayloadSize = 512;
 
     private static readonly DomainName Apex = DomainName.Parse(InternalZoneSoa.Apex);
+    private static readonly DomainName FlycastApex = DomainName.Parse(InternalZoneSoa.FlycastApex);
     private static readonly DomainName NameServer = DomainName.Parse(InternalZoneSoa.NameServer);
     private static readonly DomainName Mailbox = DomainName.Parse(InternalZoneSoa.Mailbox);
 
@@ -96,7 +97,7 @@ public sealed class InternalDnsResponder(InternalDnsResolver resolver)
         if (answer.IsNegative)
         {
             // RFC 2308 §3: the SOA's TTL is the negative-caching time itself.
-            response.AuthorityRecords.Add(Soa(Apex, table));
+            response.AuthorityRecords.Add(Soa(answer.Apex == InternalZoneSoa.FlycastApex ? FlycastApex : Apex, table));
         }
         return response;
     }

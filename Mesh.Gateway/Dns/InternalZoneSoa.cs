@@ -3,13 +3,19 @@ using Mesh.Domain.Routing;
 namespace Mesh.Gateway.Dns;
 
 /// <summary>
-/// The SOA of the <c>internal</c> apex: in the answer to <c>SOA internal.</c> and in the
+/// The SOA of the <c>internal</c> apex (and of <c>flycast</c>, <see cref="FlycastApex"/>): in the answer to <c>SOA internal.</c> and in the
 /// authority section of every NXDOMAIN and NODATA, so resolvers cache negatively (RFC 2308) for
 /// <see cref="Minimum"/>, the same 5 s as positive answers.
 /// </summary>
 public sealed record InternalZoneSoa(uint Serial)
 {
     public const string Apex = "internal.";
+
+    /// <summary>
+    /// <c>APP.flycast</c> names live in a zone of their own, answered by the same servers with the
+    /// same SOA fields and name server: <c>flycast.</c> is an apex just like <c>internal.</c>.
+    /// </summary>
+    public const string FlycastApex = "flycast.";
 
     /// <summary>The name server every gateway answers as; it resolves to the address the query came in on.</summary>
     public const string NameServer = "ns.internal.";

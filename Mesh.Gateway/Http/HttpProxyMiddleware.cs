@@ -58,7 +58,9 @@ public sealed partial class HttpProxyMiddleware(
             return;
         }
         var https = kind == ListenerKind.Https;
-        if (route.Port.ForceHttps && !https)
+        // Flycast is plain HTTP inside the private network (no certificate names APP.flycast), so
+        // force_https does not apply there, as on the mirrored platform.
+        if (route.Port.ForceHttps && !https && !table.IsPrivate(local))
         {
             var location = $"https://{HttpRouter.HostWithoutPort(context.Request.Host.Value ?? local.ToString())}{context.Request.PathBase}{context.Request.Path}{context.Request.QueryString}";
             context.Response.StatusCode = StatusCodes.Status301MovedPermanently;

@@ -187,10 +187,18 @@ internal sealed partial class ListenerManager(
             accepted.NoDelay = true;
             var connection = _factory.Create(accepted);
             var local = (IPEndPoint)connection.LocalEndPoint!;
-            var kind = state.Table.KindAt(local.Address, local.Port);
+            var table = state.Table;
+            var kind = table.KindAt(local.Address, local.Port);
             if (kind is null)
             {
                 metrics.Error(ErrorReasons.Of(RouteFailure.NoRoute));
+                connection.Abort();
+                await connection.DisposeAsync();
+                continue;
+            }
+            if (connection.RemoteEndPoint is IPEndPoint remote && !table.Admits(local.Address, remote.Address))
+            {
+                failures.Fail(ErrorReasons.FlycastSourceRefused, $"{remote} is outside the private network of the Flycast address {local}");
                 connection.Abort();
                 await connection.DisposeAsync();
                 continue;

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Net;
+using Mesh.Domain.Apps;
 using Mesh.Domain.Ips;
 using Mesh.Domain.Routing;
 using Mesh.Gateway.Acme;
@@ -19,6 +20,7 @@ public sealed class GatewayTable
     private readonly FrozenDictionary<(IPAddress, int), PortRoute> _dedicated;
     private readonly FrozenDictionary<(string, int), PortRoute> _byHostname;
     private readonly FrozenSet<IPAddress> _shared;
+    private readonly FrozenSet<IPAddress> _private;
     private readonly FrozenDictionary<int, ListenerKind> _sharedKinds;
     private readonly FrozenDictionary<(string, int), PortRoute> _byAppPort;
     private readonly FrozenDictionary<string, InstanceRoute[]> _instancesByApp;
@@ -32,6 +34,7 @@ public sealed class GatewayTable
         FrozenDictionary<(IPAddress, int), PortRoute> dedicated,
         FrozenDictionary<(string, int), PortRoute> byHostname,
         FrozenSet<IPAddress> shared,
+        FrozenSet<IPAddress> @private,
         FrozenDictionary<int, ListenerKind> sharedKinds,
         FrozenDictionary<(string, int), PortRoute> byAppPort,
         FrozenSet<ListenerKey> listeners,
@@ -48,6 +51,7 @@ public sealed class GatewayTable
         _dedicated = dedicated;
         _byHostname = byHostname;
         _shared = shared;
+        _private = @private;
         Listeners = listeners;
     }
 
@@ -94,6 +98,7 @@ public sealed class GatewayTable
         var dedicated = new Dictionary<(IPAddress, int), PortRoute>();
         var byHostname = new Dictionary<(string, int), PortRoute>();
         var shared = new HashSet<IPAddress>();
+        var @private = new HashSet<IPAddress>();
         var sharedKinds = new Dictionary<int, ListenerKind>();
         var byAppPort = new Dictionary<(string, int), PortRoute>();
         var listeners = new HashSet<ListenerKey>();
@@ -105,6 +110,8 @@ public sealed class GatewayTable
             {
                 var address = IPAddress.Parse(ip.Address);
                 if (ip.Kind == IpKind.SharedV4) shared.Add(address);
+                // Flycast: routed like a dedicated address, admitted only from its org's network (Admits).
+                if (ip.Kind == IpKind.PrivateV6) @private.Add(address);
                 foreach (var (port, route) in routes)
                 {
                     if (ip.Kind == IpKind.SharedV4)
@@ -139,6 +146,7 @@ public sealed class GatewayTable
             dedicated.ToFrozenDictionary(),
             byHostname.ToFrozenDictionary(new HostPortComparer()),
             shared.ToFrozenSet(),
+            @private.ToFrozenSet(),
             sharedKinds.ToFrozenDictionary(),
             byAppPort.ToFrozenDictionary(),
             listeners.ToFrozenSet(),
@@ -166,6 +174,22 @@ public sealed class GatewayTable
         }
         failure = RouteFailure.NoRoute;
         return null;
+    }
+
+    /// <summary>Whether the address is a Flycast address (an org's private, load-balanced address).</summary>
+    public bool IsPrivate(IPAddress local) => _private.Contains(Normalize(local));
+
+    /// <summary>
+    /// Whether a client at <paramref name="remote"/> may connect to <paramref name="local"/>: any
+    /// client to a public address; to a Flycast address only one inside the same org's private
+    /// network (the org is part of both addresses), so neither the public nor another org's
+    /// instances get in, whichever listener the connection arrived on.
+    /// </summary>
+    public bool Admits(IPAddress local, IPAddress remote)
+    {
+        local = Normalize(local);
+        if (!_private.Contains(local)) return true;
+        return PrivateAddresses.OrgKey(Normalize(remote)) is { } key && key == PrivateAddresses.OrgKey(local) && !PrivateAddresses.IsFlycast(Normalize(remote));
     }
 
     /// <summary>Whether connections to this address and port need a server name to be routed.</summary>

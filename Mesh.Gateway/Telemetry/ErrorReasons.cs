@@ -26,6 +26,8 @@ public static class ErrorReasons
     public const string ReplayRefused = "replay_refused";
     /// <summary>An instance whose address the instance-address policy refuses: left out of the table, never dialled.</summary>
     public const string InstanceAddressRefused = "instance_address_refused";
+    /// <summary>A connection to a Flycast address from outside its org's private network: closed unread.</summary>
+    public const string FlycastSourceRefused = "flycast_source_refused";
 
     public static string Of(RouteFailure failure) => failure switch
     {

@@ -108,11 +108,28 @@ internal sealed class AppGrain(
     public async Task<IpAssignment> AllocateIp(IpKind kind)
     {
         EnsureExists();
+        if (kind == IpKind.PrivateV6) return await AllocatePrivateIp(S.Org);
         if (kind == IpKind.SharedV4 && S.Ips.Any(i => i.Kind == IpKind.V4))
         {
             throw new MeshException("ip_conflict", $"app '{Name}' has a dedicated IPv4 address; release it before allocating a shared one");
         }
         var ip = await Pool.Allocate(Name, kind, S.Org);
+        S.Ips.Add(ip);
+        await state.WriteStateAsync();
+        await PublishAsync();
+        return ip;
+    }
+
+    public async Task<IpAssignment> AllocatePrivateIp(string network)
+    {
+        EnsureExists();
+        AppNames.Validate(network, "org name");
+        // One per network: APP.flycast names one address in each org that can reach the app.
+        if (S.Ips.FirstOrDefault(i => i.Kind == IpKind.PrivateV6 && (i.Network ?? S.Org) == network) is { } held)
+        {
+            throw new MeshException("ip_exists", $"app '{Name}' already has the private address {held.Address} in org '{network}''s network");
+        }
+        var ip = await Pool.AllocatePrivate(Name, S.Org, network);
         S.Ips.Add(ip);
         await state.WriteStateAsync();
         await PublishAsync();

@@ -56,6 +56,14 @@ internal sealed class IpPoolGrain : Grain, IIpPoolGrain
         return assignment;
     }
 
+    public async Task<IpAssignment> AllocatePrivate(string app, string org, string network)
+    {
+        _allocator.SetOrg(app, org);
+        var assignment = _allocator.AllocatePrivate(app, network);
+        await _commit.Commit();
+        return assignment;
+    }
+
     public async Task Release(string app, string address)
     {
         _allocator.Release(app, address);

@@ -19,6 +19,8 @@ public interface IAppGrain : IGrainWithStringKey
 
     [Alias("ListIps")] Task<ImmutableArray<IpAssignment>> ListIps();
     [Alias("AllocateIp")] Task<IpAssignment> AllocateIp(IpKind kind);
+    /// <summary>A Flycast address in <paramref name="network"/>'s private network (the app's own org, or another org it is exposed to); one per network.</summary>
+    [Alias("AllocatePrivateIp")] Task<IpAssignment> AllocatePrivateIp(string network);
     [Alias("ReleaseIp")] Task ReleaseIp(string address);
 
     /// <summary>Adds a certificate for a hostname: the PEM pair given, or a new self-signed one when both are null.</summary>

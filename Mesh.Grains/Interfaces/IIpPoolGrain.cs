@@ -12,6 +12,8 @@ public interface IIpPoolGrain : IGrainWithStringKey
 {
     /// <summary>Allocates an address to an app of <paramref name="org"/>; a dedicated IPv4 counts against the org's quota.</summary>
     [Alias("Allocate")] Task<IpAssignment> Allocate(string app, IpKind kind, string org);
+    /// <summary>Allocates a Flycast address to an app of <paramref name="org"/> in <paramref name="network"/>'s private network.</summary>
+    [Alias("AllocatePrivate")] Task<IpAssignment> AllocatePrivate(string app, string org, string network);
     [Alias("Release")] Task Release(string app, string address);
     [Alias("ReleaseAll")] Task ReleaseAll(string app);
     [Alias("Held")] Task<ImmutableArray<IpAssignment>> Held(string app);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Mesh.Domain;
 using Mesh.Interfaces.Api;
 using Mesh.Interfaces.Model;
 using Microsoft.AspNetCore.Builder;
@@ -24,8 +25,21 @@ internal static class IpEndpoints
         v1.MapPost("/apps/{app}/ips", async Task<Created<IpAssignment>> (string app, AllocateIpRequest? body, HttpContext context, ApiGrains grains) =>
         {
             var request = RequestBody.Present(body);
-            await grains.AppAsync(context, app, ApiAction.AllocateIp);
-            var ip = await grains.App(app).AllocateIp(request.Kind);
+            var info = await grains.AppAsync(context, app, ApiAction.AllocateIp);
+            IpAssignment ip;
+            if (request.Kind == IpKind.PrivateV6)
+            {
+                // Another org's network: the caller must be able to act in that org too (an org
+                // token only in its own, which for it is the app's), and the org must exist.
+                var network = grains.OrgFor(context, request.Org, ApiAction.AllocateIp, info.Org)!;
+                if (network != info.Org && await grains.Orgs.Get(network) is null) throw ApiGrains.OrgNotFound(network);
+                ip = await grains.App(app).AllocatePrivateIp(network);
+            }
+            else
+            {
+                if (request.Org is not null) throw new MeshException("invalid_request", "org applies only to kind private_v6 (the private network the address is in)");
+                ip = await grains.App(app).AllocateIp(request.Kind);
+            }
             return TypedResults.Created($"/v1/apps/{app}/ips/{ip.Address}", ip);
         }).Audited("ip.allocate");
 

@@ -10,7 +10,9 @@ namespace Mesh.Domain.Apps;
 /// 6PN-style private IPv6 addresses: <c>fdaa</c> | org network (32 bits) | region host (32 bits)
 /// | instance (32 bits) | 16 free bits. Org-scoped, so the org prefix alone separates orgs; the
 /// region part changes when an instance is registered somewhere else, as the mirrored platform's
-/// addresses change when a machine moves hosts.
+/// addresses change when a machine moves hosts. An org's Flycast addresses (private, load-balanced
+/// through the gateways) take the region part <see cref="FlycastRegionKey"/>:
+/// <c>fdaa:ORG:ORG:0:1::N</c>, the shape of the mirrored platform's <c>fdaa:3:9018:0:1::7</c>.
 /// </summary>
 public static class PrivateAddresses
 {
@@ -39,6 +41,23 @@ public static class PrivateAddresses
         BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(OrgOffset), KeyOf(org));
         return new IPAddress(bytes) + "/48";
     }
+
+    /// <summary>The region part of Flycast addresses; a region whose name hashed to it would share them (odds 2^-32).</summary>
+    public const uint FlycastRegionKey = 1;
+
+    /// <summary>The org's Flycast range: its prefix with the region part <see cref="FlycastRegionKey"/>, a /80.</summary>
+    public static string FlycastPrefix(string org)
+    {
+        var bytes = new byte[16];
+        bytes[0] = 0xfd;
+        bytes[1] = 0xaa;
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(OrgOffset), KeyOf(org));
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(RegionOffset), FlycastRegionKey);
+        return new IPAddress(bytes) + "/80";
+    }
+
+    /// <summary>Whether the address is in some org's Flycast range (no instance may be registered there).</summary>
+    public static bool IsFlycast(IPAddress address) => RegionKey(address) == FlycastRegionKey;
 
     /// <summary>The 32 bits a name (org, region or instance id) takes in an address: the first four bytes of its SHA-256.</summary>
     public static uint KeyOf(string name)

@@ -82,6 +82,10 @@ public sealed class InstanceAddressPolicy
         {
             return $"another org's private network is never allowed (org '{org}' has {ownPrefix})";
         }
+        if (PrivateAddresses.IsFlycast(address))
+        {
+            return $"Flycast addresses ({PrivateAddresses.FlycastPrefix(org)} in org '{org}') are the gateways', never an instance's";
+        }
         if (_reserved.Any(r => r.Port == endpoint.Port && (r.Address.Equals(address) || IsUnspecified(r.Address) || (IPAddress.IsLoopback(r.Address) && IPAddress.IsLoopback(address)))))
         {
             return "the cluster's own endpoints (silo, Orleans gateway, API and gateway admin ports) are never allowed";

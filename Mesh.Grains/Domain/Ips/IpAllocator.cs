@@ -1,3 +1,4 @@
+using Mesh.Domain.Apps;
 using Mesh.Interfaces.Model;
 
 namespace Mesh.Domain.Ips;
@@ -25,6 +26,8 @@ public sealed class IpAllocator
 
     public IpAssignment Allocate(string app, IpKind kind)
     {
+        // A private address comes from its network's range, not from the public pools.
+        if (kind == IpKind.PrivateV6) throw new ArgumentException("private addresses are allocated with AllocatePrivate", nameof(kind));
         var now = _time.GetUtcNow();
         if (kind == IpKind.SharedV4)
         {
@@ -56,6 +59,32 @@ public sealed class IpAllocator
         }
         var family = kind == IpKind.V4 ? "IPv4" : "IPv6";
         throw new MeshException("ip_pool_exhausted", $"no dedicated {family} address left in pool {prefix.Network}");
+    }
+
+    /// <summary>
+    /// A Flycast address for the app in <paramref name="network"/>'s private network (its org's
+    /// <see cref="PrivateAddresses.FlycastPrefix"/>), with that org's own cursor: addresses of
+    /// different orgs never collide, since the org is part of the address.
+    /// </summary>
+    public IpAssignment AllocatePrivate(string app, string network)
+    {
+        var now = _time.GetUtcNow();
+        var prefix = IpPrefix.Parse(PrivateAddresses.FlycastPrefix(network), "flycast");
+        var cursor = _state.NextPrivateV6.GetValueOrDefault(network);
+        // The range is 2^48 addresses: bound the search by what can be in use, plus one.
+        var limit = Math.Min(prefix.Size, _state.Dedicated.Count + 1L);
+        for (long tried = 0; tried < limit; tried++)
+        {
+            var index = (cursor + tried) % prefix.Size;
+            var address = prefix.At(index).ToString();
+            if (_state.Dedicated.ContainsKey(address)) continue;
+            var entry = new IpLedgerEntry(app, address, IpKind.PrivateV6, now, null) { Network = network };
+            _state.Dedicated[address] = entry;
+            _state.Ledger.Add(entry);
+            _state.NextPrivateV6[network] = (index + 1) % prefix.Size;
+            return ToAssignment(entry);
+        }
+        throw new MeshException("ip_pool_exhausted", $"no private IPv6 address left in {prefix.Network}");
     }
 
     /// <summary>Releases an address the app holds; fails when it holds no such address.</summary>
@@ -121,5 +150,5 @@ public sealed class IpAllocator
     }
 
     private static IpAssignment ToAssignment(IpLedgerEntry e) =>
-        new(e.Address, e.Kind, "global", e.AllocatedAt);
+        new(e.Address, e.Kind, "global", e.AllocatedAt) { Network = e.Network };
 }

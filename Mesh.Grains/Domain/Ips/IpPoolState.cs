@@ -21,4 +21,7 @@ public sealed class IpPoolState
 
     /// <summary>The org of each app holding an address, so dedicated IPv4s can be counted per org (quotas).</summary>
     [Id(5)] public Dictionary<string, string> OrgOfApp { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Where the next search in each org's Flycast range starts (by org), as <see cref="NextV6"/> does for the public pool.</summary>
+    [Id(6)] public Dictionary<string, long> NextPrivateV6 { get; set; } = new(StringComparer.Ordinal);
 }

@@ -18,6 +18,7 @@ public static class IpPricing
         IpKind.V4 => "public ingress (dedicated, $2/mo)",
         IpKind.V6 => "public ingress (dedicated)",
         IpKind.SharedV4 => "public ingress (shared)",
+        IpKind.PrivateV6 => "private ingress",
         _ => kind.ToString(),
     };
 

@@ -1,6 +1,6 @@
 namespace Mesh.Interfaces.Model;
 
-/// <summary>The kinds of public address an app can hold (flyctl's v6 / v4 / shared_v4).</summary>
+/// <summary>The kinds of address an app can hold (flyctl's v6 / v4 / shared_v4 / private_v6).</summary>
 [GenerateSerializer, Alias("mesh.IpKind")]
 public enum IpKind
 {
@@ -10,4 +10,9 @@ public enum IpKind
     V4 = 1,
     /// <summary>The shared anycast IPv4: routed by Host/SNI; free.</summary>
     SharedV4 = 2,
+    /// <summary>
+    /// Flycast: an address in an org's private network that the gateways of every region accept
+    /// from that org's instances only, routed through the app's services like public traffic; free.
+    /// </summary>
+    PrivateV6 = 3,
 }

@@ -7,4 +7,8 @@ public sealed record IpLedgerEntry(
     [property: Id(1)] string Address,
     [property: Id(2)] IpKind Kind,
     [property: Id(3)] DateTimeOffset AllocatedAt,
-    [property: Id(4)] DateTimeOffset? ReleasedAt);
+    [property: Id(4)] DateTimeOffset? ReleasedAt)
+{
+    /// <summary>For <see cref="IpKind.PrivateV6"/>: the org whose private network the address is in.</summary>
+    [Id(5)] public string? Network { get; init; }
+}
