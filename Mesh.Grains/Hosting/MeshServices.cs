@@ -1,8 +1,5 @@
-<<<<<<< HEAD
-using Mesh.Domain.Egress;
-=======
 using Mesh.Acme;
->>>>>>> acme-client
+using Mesh.Domain.Egress;
 using Mesh.Domain.Instances;
 using Mesh.Domain.Ips;
 using Mesh.Domain.Quotas;
@@ -46,12 +43,9 @@ public static class MeshServices
             egress.Bind(configuration.GetSection(RegionEgressOptions.Section));
         }
         services.TryAddSingleton<InstanceAddressRules>();
-<<<<<<< HEAD
         services.TryAddSingleton(sp => EgressTable.From(sp.GetRequiredService<IOptions<RegionEgressOptions>>().Value));
-=======
         // The ACME issuer certificate grains use (a disabled one without Mesh:Acme:Directory).
         services.AddMeshAcme(configuration);
->>>>>>> acme-client
         return services;
     }
 }
