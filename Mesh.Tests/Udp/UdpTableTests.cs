@@ -81,6 +81,25 @@ public sealed class UdpTableTests
     }
 
     [Fact]
+    public void A_udp_service_is_health_checked_with_its_own_tcp_checks_at_its_port()
+    {
+        var replica = Table("""
+            [[services]]
+              internal_port = 53
+              protocol = "udp"
+              [[services.ports]]
+                port = 53
+              [[services.tcp_checks]]
+                interval = "5s"
+                timeout = "1s"
+            """, AllKinds);
+
+        var check = Assert.Single(Mesh.Gateway.Health.HealthCheckPlanner.Plan(replica, "ams"));
+        Assert.Equal(("i1", IPEndPoint.Parse("127.0.0.1:7000")), (check.InstanceId, check.Endpoint));
+        Assert.Equal(Mesh.Gateway.Health.HealthCheckKind.Tcp, check.Kind);
+    }
+
+    [Fact]
     public void A_deploy_without_a_dedicated_ipv4_is_told_which_udp_service_waits_for_one()
     {
         var read = FlyToml.Load("""
