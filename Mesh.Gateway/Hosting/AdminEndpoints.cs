@@ -23,6 +23,7 @@ internal static class AdminEndpoints
         var options = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
         var listeners = app.Services.GetRequiredService<ListenerManager>();
         var metrics = app.Services.GetRequiredService<GatewayMetrics>();
+        var udp = app.Services.GetRequiredService<Mesh.Gateway.Udp.UdpRelay>();
         var token = options.AdminToken is { Length: > 0 } t ? Digest(t) : null;
 
         app.MapGet("/healthz", () => state.IsReady ? Results.Text("ready\n") : Results.Text("loading route table\n", statusCode: 503));
@@ -42,6 +43,7 @@ internal static class AdminEndpoints
                 tableSource = state.Source,
                 stalenessSeconds = state.Staleness?.TotalSeconds,
                 listeners = listeners.Bound.Select(l => l.ToString()).Order(),
+                udpListeners = udp.Bound.Select(l => l.ToString()).Order(),
                 activeConnections = metrics.Active,
                 counters = metrics.Totals(),
             });

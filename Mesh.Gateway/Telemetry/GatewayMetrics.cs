@@ -21,7 +21,12 @@ public sealed class GatewayMetrics : IDisposable
     private readonly Histogram<double> _connectMs;
     private readonly Counter<long> _healthChecks;
     private readonly Counter<long> _dnsQueries;
+    private readonly Counter<long> _udpDatagrams;
+    private readonly Counter<long> _udpBytes;
+    private readonly Counter<long> _udpDropped;
+    private readonly Counter<long> _udpFlows;
     private long _active;
+    private long _udpFlowsActive;
     // Mirrors of the counters the admin /status page and tests read without a metrics pipeline.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _totals = new(StringComparer.Ordinal);
 
@@ -36,6 +41,11 @@ public sealed class GatewayMetrics : IDisposable
         _healthChecks = _meter.CreateCounter<long>("mesh_gateway_health_checks", description: "Health checks run, by kind and result");
         _dnsQueries = _meter.CreateCounter<long>("mesh_gateway_dns_queries", description: "Internal DNS queries, by response code (unanswered: not parsable)");
         _meter.CreateObservableGauge("mesh_gateway_connections_active", () => Interlocked.Read(ref _active), description: "Connections open now");
+        _udpDatagrams = _meter.CreateCounter<long>("mesh_gateway_udp_datagrams", description: "UDP datagrams relayed, by direction (upstream: client to instance)");
+        _udpBytes = _meter.CreateCounter<long>("mesh_gateway_udp_bytes", "By", "UDP payload bytes relayed, by direction");
+        _udpDropped = _meter.CreateCounter<long>("mesh_gateway_udp_dropped", description: "UDP datagrams not relayed, by reason");
+        _udpFlows = _meter.CreateCounter<long>("mesh_gateway_udp_flows", description: "UDP flows, by event (created, expired, moved, closed)");
+        _meter.CreateObservableGauge("mesh_gateway_udp_flows_active", () => Interlocked.Read(ref _udpFlowsActive), description: "UDP flows open now");
     }
 
     public void Accepted(ListenerKind kind)
@@ -85,6 +95,39 @@ public sealed class GatewayMetrics : IDisposable
         };
         _healthChecks.Add(1, new KeyValuePair<string, object?>("kind", kindTag), new KeyValuePair<string, object?>("result", passed ? "passed" : "failed"));
         Count(total);
+    }
+
+    /// <summary>One datagram relayed; per datagram, so no allocation (static tag values, no closures).</summary>
+    public void UdpDatagram(bool upstream, int bytes)
+    {
+        var direction = new KeyValuePair<string, object?>("direction", upstream ? "upstream" : "downstream");
+        _udpDatagrams.Add(1, direction);
+        _udpBytes.Add(bytes, direction);
+        Count(upstream ? "udp.datagrams.upstream" : "udp.datagrams.downstream");
+        Count(upstream ? "udp.bytes.upstream" : "udp.bytes.downstream", bytes);
+    }
+
+    public void UdpDropped(string reason)
+    {
+        _udpDropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        Count("udp.drop." + reason);
+    }
+
+    public void UdpFlowOpened()
+    {
+        _udpFlows.Add(1, new KeyValuePair<string, object?>("event", "created"));
+        Count("udp.flows.created");
+        Interlocked.Increment(ref _udpFlowsActive);
+        Count("udp.flows.active");
+    }
+
+    /// <summary>A flow ended: <c>expired</c> (idle), <c>moved</c> (its instance went away), or <c>closed</c> (its address or the gateway did).</summary>
+    public void UdpFlowClosed(string why)
+    {
+        _udpFlows.Add(1, new KeyValuePair<string, object?>("event", why));
+        Count("udp.flows." + why);
+        Interlocked.Decrement(ref _udpFlowsActive);
+        Count("udp.flows.active", -1);
     }
 
     public IReadOnlyDictionary<string, long> Totals() => new SortedDictionary<string, long>(_totals, StringComparer.Ordinal);

@@ -64,7 +64,8 @@ internal sealed class AppGrain(
     public async Task<DeployResult> Deploy(string flyToml)
     {
         EnsureExists();
-        var (config, readWarnings) = FlyToml.Load(flyToml);
+        var loaded = FlyToml.Load(flyToml);
+        var (config, readWarnings) = loaded;
         var warnings = readWarnings.ToList();
         if (!string.IsNullOrEmpty(config.AppName) && config.AppName != Name)
         {
@@ -88,6 +89,7 @@ internal sealed class AppGrain(
         if (!S.Ips.Any(i => i.Kind == IpKind.V4))
         {
             warnings.AddRange(SharedV4Ports.Unserved(config).Select(u => SharedV4Ports.Warning(u.Port, u.Config)));
+            warnings.AddRange(UdpServices.WarningsWithoutDedicatedV4(config, loaded.ServicePaths));
         }
         S.Config = config;
         S.ConfigText = flyToml;
