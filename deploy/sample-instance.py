@@ -7,12 +7,15 @@ private 6PN address).
   GET /health  200, or 500 while the file $MESH_HEALTH_FILE exists (tests make checks fail)
   GET /slow    answers after 30 s (an in-flight request for the fault tests)
   POST         as GET, after reading the body
+and a UDP echo on [::]:$MESH_UDP_PORT (default 5353) that answers every datagram with
+"instance=ID region=REGION" (the sample's udp service, served on its dedicated IPv4).
 
 Environment: MESH_INSTANCE, MESH_REGION, MESH_HEALTH_FILE; argument: the port (default 8080).
 """
 import os
 import socket
 import sys
+import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -61,7 +64,18 @@ class DualStackServer(ThreadingHTTPServer):
         super().server_bind()
 
 
+def udp_echo(udp_port):
+    sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    sock.bind(("::", udp_port))
+    reply = f"instance={INSTANCE} region={REGION}\n".encode()
+    while True:
+        _, peer = sock.recvfrom(2048)
+        sock.sendto(reply, peer)
+
+
 port = int(sys.argv[1]) if len(sys.argv) > 1 else 8080
 server = DualStackServer(("::", port), Handler)
+threading.Thread(target=udp_echo, args=(int(os.environ.get("MESH_UDP_PORT", "5353")),), daemon=True).start()
 print(f"sample-instance ready instance={INSTANCE} region={REGION} port={port}", flush=True)
 server.serve_forever()
