@@ -1,3 +1,6 @@
+using Mesh.Acme;
+using Mesh.Certificates;
+using Mesh.Domain.Certificates;
 using Mesh.Domain.Instances;
 using Mesh.Domain.Ips;
 using Mesh.Domain.Quotas;
@@ -31,13 +34,21 @@ public static class MeshServices
         var options = services.AddOptions<IpPoolOptions>();
         var instances = services.AddOptions<InstanceAddressOptions>();
         var quotas = services.AddOptions<QuotaOptions>();
+        var lifecycle = services.AddOptions<CertificateLifecycleOptions>();
+        var ownership = services.AddOptions<CertificateOwnershipOptions>();
         if (configuration is not null)
         {
+            lifecycle.Bind(configuration.GetSection(CertificateLifecycleOptions.Section));
+            ownership.Bind(configuration.GetSection(CertificateOwnershipOptions.Section));
             options.Bind(configuration.GetSection(IpPoolOptions.Section));
             instances.Bind(configuration.GetSection(InstanceAddressOptions.Section));
             quotas.Bind(configuration.GetSection(QuotaOptions.Section));
         }
         services.TryAddSingleton<InstanceAddressRules>();
+        services.TryAddSingleton<OwnershipResolver>();
+        services.TryAddSingleton<CertificateMetrics>();
+        // Without an ACME directory certificates stay self-signed; the ACME client registers the real issuer.
+        services.TryAddSingleton<IAcmeIssuer, DisabledAcmeIssuer>();
         return services;
     }
 }
