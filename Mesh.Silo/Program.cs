@@ -18,6 +18,8 @@ try
     settings = SiloSettings.From(builder.Configuration);
     if (settings.Embedded) DataDirectoryLock.Hold(settings.DataDirectory);
     api = ApiSettings.From(builder.Configuration, settings);
+    // A bad Mesh:Acme value stops the start with one line, before Orleans is configured.
+    Mesh.Acme.AcmeOptions.From(builder.Configuration);
     builder.AddMeshApi(settings, api);
 }
 catch (Exception e) when (e is MeshException or FormatException)

@@ -1,10 +1,9 @@
 using System.Collections.Immutable;
 using System.Net;
 using DnsClient;
+using Mesh.Acme;
 using Mesh.Domain;
-using Mesh.Domain.Certificates;
 using Mesh.Interfaces.Model;
-using Microsoft.Extensions.Options;
 
 namespace Mesh.Certificates;
 
@@ -17,9 +16,9 @@ public sealed class OwnershipResolver
 {
     private readonly LookupClient _client;
 
-    public OwnershipResolver(IOptions<CertificateOwnershipOptions> options)
+    public OwnershipResolver(AcmeOptions options)
     {
-        var servers = options.Value.Resolver is { Length: > 0 } resolver ? new[] { Parse(resolver) } : null;
+        var servers = options.Resolver is { Length: > 0 } resolver ? new[] { Parse(resolver) } : null;
         var lookup = servers is null ? new LookupClientOptions() : new LookupClientOptions(servers);
         lookup.UseCache = false;
         lookup.Timeout = TimeSpan.FromSeconds(2);

@@ -25,7 +25,7 @@ internal sealed class CertificateGrain(
     OwnershipResolver resolver,
     CertificateMetrics metrics,
     IOptions<CertificateLifecycleOptions> lifecycleOptions,
-    IOptions<CertificateOwnershipOptions> ownershipOptions,
+    AcmeOptions acmeOptions,
     ILogger<CertificateGrain> logger) : Grain, ICertificateGrain
 {
     // Timers cannot wait longer than ~49 days; a far renewal is re-armed on the way.
@@ -177,7 +177,7 @@ internal sealed class CertificateGrain(
         }
         var seen = await resolver.LookUpAsync(Host, cancellation);
         if (cancellation.IsCancellationRequested) return;
-        var (verified, reason) = OwnershipCheck.Evaluate(Host, target, ownershipOptions.Value.AppDomain, seen);
+        var (verified, reason) = OwnershipCheck.Evaluate(Host, target, acmeOptions.AppDomain, seen);
         if (verified)
         {
             try
@@ -220,7 +220,7 @@ internal sealed class CertificateGrain(
             {
                 if (target.ChallengeTypes.IsEmpty)
                 {
-                    throw new AcmeException("no_challenge", $"app {target.App} serves neither TLS on 443 nor HTTP on 80 on its addresses, so no gateway can answer an ACME challenge");
+                    throw new AcmeException(AcmeProblem.NoChallenge, $"app {target.App} serves neither TLS on 443 nor HTTP on 80 on its addresses, so no gateway can answer an ACME challenge");
                 }
                 var result = await issuer.IssueAsync(Host, target.ChallengeTypes, new AppChallengePublisher(App), cancellation);
                 info = await App.InstallCertificate(Host, result.ChainPem, result.KeyPem, CertificateSource.Acme);
@@ -287,7 +287,7 @@ internal sealed class CertificateGrain(
             current.Sha256Fingerprint,
             current.SelfSigned,
             current.AddedAt,
-            OwnershipCheck.Expected(Host, target, ownershipOptions.Value.AppDomain),
+            OwnershipCheck.Expected(Host, target, acmeOptions.AppDomain),
             seen,
             state.State.Challenge,
             lifecycle.LastError,

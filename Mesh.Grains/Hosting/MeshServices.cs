@@ -35,11 +35,9 @@ public static class MeshServices
         var instances = services.AddOptions<InstanceAddressOptions>();
         var quotas = services.AddOptions<QuotaOptions>();
         var lifecycle = services.AddOptions<CertificateLifecycleOptions>();
-        var ownership = services.AddOptions<CertificateOwnershipOptions>();
         if (configuration is not null)
         {
             lifecycle.Bind(configuration.GetSection(CertificateLifecycleOptions.Section));
-            ownership.Bind(configuration.GetSection(CertificateOwnershipOptions.Section));
             options.Bind(configuration.GetSection(IpPoolOptions.Section));
             instances.Bind(configuration.GetSection(InstanceAddressOptions.Section));
             quotas.Bind(configuration.GetSection(QuotaOptions.Section));
@@ -47,8 +45,9 @@ public static class MeshServices
         services.TryAddSingleton<InstanceAddressRules>();
         services.TryAddSingleton<OwnershipResolver>();
         services.TryAddSingleton<CertificateMetrics>();
-        // Without an ACME directory certificates stay self-signed; the ACME client registers the real issuer.
-        services.TryAddSingleton<IAcmeIssuer, DisabledAcmeIssuer>();
+        // The ACME issuer certificate grains use (a disabled one without Mesh:Acme:Directory);
+        // its options (Mesh:Acme) also carry the ownership check's Resolver and AppDomain.
+        services.AddMeshAcme(configuration);
         return services;
     }
 }
