@@ -1,4 +1,5 @@
 using System.Net;
+using Mesh.Gateway.Acme;
 using Mesh.Gateway.Connections;
 using Mesh.Gateway.Health;
 using Mesh.Gateway.Dns;
@@ -67,6 +68,7 @@ builder.Services.AddSingleton<GatewayTransport>();
 builder.Services.AddSingleton<IConnectionListenerFactory>(sp => sp.GetRequiredService<GatewayTransport>());
 builder.Services.AddSingleton<CertificateCache>();
 builder.Services.AddSingleton<TlsOptionsSelector>();
+builder.Services.AddSingleton<ClientHelloStage>();
 builder.Services.AddSingleton<AppConnectionLimiter>();
 builder.Services.AddSingleton<PostgresSessions>();
 builder.Services.AddSingleton<PostgresPreambleMiddleware>();
@@ -124,6 +126,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     var tls = kestrel.ApplicationServices.GetRequiredService<TlsOptionsSelector>();
     var gatewayOptions = kestrel.ApplicationServices.GetRequiredService<IOptions<GatewayOptions>>().Value;
     var failures = kestrel.ApplicationServices.GetRequiredService<ConnectionFailures>();
+    var clientHello = kestrel.ApplicationServices.GetRequiredService<ClientHelloStage>().Middleware;
     // Responses carry our Server header (or the app's), not Kestrel's.
     kestrel.AddServerHeader = false;
     // The h2c stub TLS features make Kestrel see "https" on cleartext ports (notes G1); the
@@ -143,8 +146,10 @@ builder.WebHost.ConfigureKestrel(kestrel =>
         lo.Protocols = HttpProtocols.Http1AndHttp2;
         lo.Use(proxyIn);
         lo.Use(TlsFailureCounter.Middleware(failures));
+        lo.Use(clientHello);
         lo.UseHttps(tls.CallbackOptions);
         lo.Use(TlsFailureCounter.MarkHandshook);
+        lo.Use(AcmeHandshakeOnly.Middleware);
     });
     kestrel.Listen(new PipelineEndPoint(ListenerKind.Tcp), lo =>
     {
@@ -155,8 +160,10 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     {
         lo.Use(proxyIn);
         lo.Use(TlsFailureCounter.Middleware(failures));
+        lo.Use(clientHello);
         lo.UseHttps(tls.CallbackOptions);
         lo.Use(TlsFailureCounter.MarkHandshook);
+        lo.Use(AcmeHandshakeOnly.Middleware);
         lo.UseConnectionHandler<ProxyConnectionHandler>();
     });
     kestrel.Listen(new PipelineEndPoint(ListenerKind.PgTls), lo =>
@@ -164,8 +171,10 @@ builder.WebHost.ConfigureKestrel(kestrel =>
         lo.Use(proxyIn);
         lo.Use(kestrel.ApplicationServices.GetRequiredService<PostgresPreambleMiddleware>().Middleware);
         lo.Use(TlsFailureCounter.Middleware(failures));
+        lo.Use(clientHello);
         lo.UseHttps(tls.CallbackOptions);
         lo.Use(TlsFailureCounter.MarkHandshook);
+        lo.Use(AcmeHandshakeOnly.Middleware);
         lo.UseConnectionHandler<ProxyConnectionHandler>();
     });
     // The admin endpoint: health, status and metrics; loopback unless an operator network is named.

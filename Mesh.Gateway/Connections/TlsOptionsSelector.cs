@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
+using Mesh.Acme;
 using Mesh.Domain.Certificates;
 using Mesh.Gateway.Hosting;
 using Mesh.Gateway.Routing;
@@ -15,12 +16,23 @@ namespace Mesh.Gateway.Connections;
 /// Chooses the TLS settings for one handshake from the ClientHello and the dialled address: the
 /// app (by address, or by SNI on a shared address), its certificate for the SNI, the port's ALPN
 /// list and TLS versions. An unknown SNI fails the handshake unless the port has
-/// <c>tls_options.default_self_signed</c> (DESIGN §8).
+/// <c>tls_options.default_self_signed</c> (DESIGN §8). A ClientHello offering ALPN
+/// <c>acme-tls/1</c> for a name with a tls-alpn-01 challenge gets the challenge certificate,
+/// before any route is looked at (RFC 8737 §3).
 /// </summary>
+/// <remarks>
+/// Kestrel's callback sees only the SNI (<see cref="SslClientHelloInfo"/>), not the ALPN list:
+/// <see cref="ClientHelloStage"/> peeks the ClientHello first, decides through <see cref="Choose"/>
+/// and leaves its choice in the connection's items for <see cref="Select"/>.
+/// </remarks>
 public sealed class TlsOptionsSelector(GatewayState state, CertificateCache certificates, GatewayMetrics metrics, IOptions<GatewayOptions> options)
 {
+    /// <summary>The connection item holding the <see cref="TlsChoice"/> made from the peeked ClientHello.</summary>
+    public const string ChoiceItem = "mesh.tls-choice";
+
     private static readonly List<SslApplicationProtocol> DefaultAlpn = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11];
     private static readonly List<SslApplicationProtocol> PostgresAlpn = [new("postgresql")];
+    private static readonly List<SslApplicationProtocol> AcmeAlpn = [new(AcmeChallengeType.AlpnProtocol)];
 
     public TlsHandshakeCallbackOptions CallbackOptions => new()
     {
@@ -30,14 +42,42 @@ public sealed class TlsOptionsSelector(GatewayState state, CertificateCache cert
 
     private ValueTask<SslServerAuthenticationOptions> Select(TlsHandshakeCallbackContext context)
     {
+        if (context.Connection.Items.TryGetValue(ChoiceItem, out var made) && made is TlsChoice { Options: { } chosen })
+        {
+            context.Connection.Items.Remove(ChoiceItem);
+            return ValueTask.FromResult(chosen);
+        }
+        // Not peeked (not a ClientHello the reader could parse): decided on the SNI alone.
         var local = (IPEndPoint)context.Connection.LocalEndPoint!;
-        var sni = ServerNames.Normalize(context.ClientHelloInfo.ServerName);
-        var table = state.Table;
+        var choice = Choose(state.Table, local, ServerNames.Normalize(context.ClientHelloInfo.ServerName), []);
+        if (choice.Options is null)
+        {
+            metrics.Error(choice.Reason!);
+            throw new AuthenticationException(choice.Message);
+        }
+        return ValueTask.FromResult(choice.Options);
+    }
+
+    /// <summary>The settings for a ClientHello with this SNI and ALPN list at a dialled address, or why it is refused.</summary>
+    public TlsChoice Choose(GatewayTable table, IPEndPoint local, string? sni, IReadOnlyList<string> alpn)
+    {
+        if (alpn.Contains(AcmeChallengeType.AlpnProtocol) && table.Challenges.TlsAlpnFor(sni) is { } challenge)
+        {
+            metrics.Count("acme.tls_alpn01_answered");
+            return new TlsChoice(new SslServerAuthenticationOptions
+            {
+                ServerCertificateContext = certificates.ForChallenge(challenge),
+                ApplicationProtocols = AcmeAlpn,
+                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                ClientCertificateRequired = false,
+            });
+        }
         var route = table.Resolve(local.Address, local.Port, sni, out var failure);
         if (route is null)
         {
-            metrics.Error(ErrorReasons.Of(failure));
-            throw new AuthenticationException($"no app for server name '{sni}' at {local}");
+            var unknownName = failure == RouteFailure.UnknownServerName;
+            return TlsChoice.Refuse(ErrorReasons.Of(failure), $"no app for server name '{sni}' at {local}",
+                unknownName ? (sni is null ? TlsChoice.HandshakeFailure : TlsChoice.UnrecognizedName) : null);
         }
         var tls = route.Port.TlsOptions;
         var certificate = sni is null
@@ -56,10 +96,9 @@ public sealed class TlsOptionsSelector(GatewayState state, CertificateCache cert
         }
         else
         {
-            metrics.Error(ErrorReasons.UnknownServerName);
-            throw new AuthenticationException($"app {route.AppName} has no certificate for '{sni}'");
+            return TlsChoice.Refuse(ErrorReasons.UnknownServerName, $"app {route.AppName} has no certificate for '{sni}'", TlsChoice.UnrecognizedName);
         }
-        return ValueTask.FromResult(new SslServerAuthenticationOptions
+        return new TlsChoice(new SslServerAuthenticationOptions
         {
             ServerCertificateContext = serverCertificate,
             ApplicationProtocols = Alpn(route, tls),

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Mesh.Gateway.Acme;
 using Mesh.Gateway.Connections;
 using Mesh.Gateway.Hosting;
 using Mesh.Gateway.Listeners;
@@ -15,7 +16,7 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Mesh.Gateway.Http;
 
 /// <summary>
-/// The <c>http</c> handler: route → force_https → steer (Fly-Prefer/Force-Region/Instance-Id) →
+/// The <c>http</c> handler: ACME http-01 answers → route → force_https → steer (Fly-Prefer/Force-Region/Instance-Id) →
 /// pick → forward with YARP's pooled <see cref="IHttpForwarder"/> (HTTP/1.1 to the app, or h2c
 /// with <c>h2_backend</c>) → account. Kestrel speaks HTTP/1.0, 1.1 and 2 to clients.
 /// </summary>
@@ -45,6 +46,11 @@ public sealed partial class HttpProxyMiddleware(
         var port = context.Connection.LocalPort;
         var sni = ServerNames.Normalize(context.Features.Get<ITlsHandshakeFeature>()?.HostName);
         var table = state.Table;
+        if (AcmeHttpChallenge.Matches(context.Request))
+        {
+            await AcmeHttpChallenge.AnswerAsync(context, table.Challenges, requestId, metrics);
+            return;
+        }
         var (route, status, error) = HttpRouter.Resolve(table, local, port, context.Request.Host.Value ?? "", kind == ListenerKind.Https ? sni : null);
         if (route is null)
         {

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Net;
 using Mesh.Domain.Ips;
 using Mesh.Domain.Routing;
+using Mesh.Gateway.Acme;
 using Mesh.Interfaces.Model;
 
 namespace Mesh.Gateway.Routing;
@@ -33,9 +34,11 @@ public sealed class GatewayTable
         FrozenSet<IPAddress> shared,
         FrozenDictionary<int, ListenerKind> sharedKinds,
         FrozenDictionary<(string, int), PortRoute> byAppPort,
-        FrozenSet<ListenerKey> listeners)
+        FrozenSet<ListenerKey> listeners,
+        AcmeChallenges challenges)
     {
         Source = source;
+        Challenges = challenges;
         Unfiltered = unfiltered;
         RefusedInstances = refused;
         _sharedKinds = sharedKinds;
@@ -61,6 +64,9 @@ public sealed class GatewayTable
 
     /// <summary>Every instance id in the table (load counters of others can be dropped).</summary>
     public IReadOnlySet<string> InstanceIds => _instancesByApp.Values.SelectMany(v => v).Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The ACME challenges to answer (http-01 on port 80, tls-alpn-01 on TLS ports), routed hostname or not.</summary>
+    public AcmeChallenges Challenges { get; }
 
     /// <summary>The sockets the gateway should have open.</summary>
     public FrozenSet<ListenerKey> Listeners { get; }
@@ -122,6 +128,8 @@ public sealed class GatewayTable
                 }
             }
         }
+        var challenges = AcmeChallenges.From(table.Apps.Values, wildcard);
+        listeners.UnionWith(challenges.Listeners);
         return new GatewayTable(
             table,
             unfiltered,
@@ -133,7 +141,8 @@ public sealed class GatewayTable
             shared.ToFrozenSet(),
             sharedKinds.ToFrozenDictionary(),
             byAppPort.ToFrozenDictionary(),
-            listeners.ToFrozenSet());
+            listeners.ToFrozenSet(),
+            challenges);
     }
 
     /// <summary>The route for a connection to <paramref name="local"/>:<paramref name="port"/>; on a shared address, chosen by the server name.</summary>
@@ -167,7 +176,7 @@ public sealed class GatewayTable
     {
         local = Normalize(local);
         if (_dedicated.TryGetValue((local, port), out var route)) return route.Kind;
-        return _shared.Contains(local) && _sharedKinds.TryGetValue(port, out var kind) ? kind : null;
+        return _shared.Contains(local) && _sharedKinds.TryGetValue(port, out var kind) ? kind : Challenges.KindAt(local, port);
     }
 
     public PortRoute? ByHostname(string hostname, int port)

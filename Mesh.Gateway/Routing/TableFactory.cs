@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Mesh.Domain.Instances;
 using Mesh.Domain.Routing;
+using Mesh.Gateway.Connections;
 using Mesh.Gateway.Hosting;
 using Mesh.Gateway.Telemetry;
 using Mesh.Interfaces.Model;
@@ -21,6 +22,7 @@ public sealed partial class TableFactory(
     IOptions<InstanceAddressOptions> instanceOptions,
     GatewayInstanceRules rules,
     GatewayMetrics metrics,
+    CertificateCache certificates,
     ILogger<TableFactory> logger)
 {
     private volatile IPEndPoint[] _nodes = rules.InitialNodes();
@@ -34,6 +36,9 @@ public sealed partial class TableFactory(
             .Distinct();
         var policy = InstanceAddressPolicy.From(instanceOptions.Value, [.. _nodes, .. rules.OwnEndpoints()], publicNetworks, rules.Embedded);
         var table = GatewayTable.Build(replica, options.Value.BindMode == BindMode.Wildcard, (app, instance) => Refusal(policy, app, instance));
+        // Before the table is published: its certificates' contexts (and OCSP fetches) are made
+        // here, never on a handshake.
+        certificates.Prepare(table);
         foreach (var (instance, rule) in table.RefusedInstances)
         {
             if (_reported.TryAdd((instance.Id, rule), true))
