@@ -40,6 +40,11 @@ internal sealed class AcmeClient(HttpClient http, string directoryUrl, ECDsa acc
 
     public string Thumbprint { get; } = AcmeJwk.Thumbprint(accountKey);
 
+    /// <summary>How many requests of this session were signed again after a badNonce.</summary>
+    public int BadNonceRetries => _badNonceRetries;
+
+    private int _badNonceRetries;
+
     public AcmeDirectory Directory => _directory ?? throw new InvalidOperationException("the directory has not been fetched");
 
     public async Task<AcmeDirectory> GetDirectoryAsync(CancellationToken cancellationToken)
@@ -151,6 +156,7 @@ internal sealed class AcmeClient(HttpClient http, string directoryUrl, ECDsa acc
             }
             catch (AcmeException e) when (e.Type == AcmeProblem.BadNonce && attempt < MaxNonceAttempts)
             {
+                Interlocked.Increment(ref _badNonceRetries);
             }
         }
     }

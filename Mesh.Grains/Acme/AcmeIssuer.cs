@@ -18,6 +18,7 @@ internal sealed partial class AcmeIssuer : IAcmeIssuer, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<AcmeIssuer> _logger;
     private readonly HttpClient _http;
+    private long _badNonceRetries;
 
     public AcmeIssuer(AcmeOptions options, IGrainFactory grains, TimeProvider time, ILogger<AcmeIssuer> logger)
     {
@@ -31,6 +32,9 @@ internal sealed partial class AcmeIssuer : IAcmeIssuer, IDisposable
 
     public bool Enabled => true;
 
+    /// <summary>Requests signed again after the CA refused their nonce (badNonce), since start.</summary>
+    public long BadNonceRetries => Interlocked.Read(ref _badNonceRetries);
+
     private string DirectoryUrl => _options.Directory!;
 
     private IAcmeAccountGrain Account => _grains.GetGrain<IAcmeAccountGrain>(IAcmeAccountGrain.Global);
@@ -42,6 +46,18 @@ internal sealed partial class AcmeIssuer : IAcmeIssuer, IDisposable
         using var key = ECDsa.Create();
         key.ImportFromPem(account.KeyPem);
         var client = new AcmeClient(_http, DirectoryUrl, key, _time);
+        try
+        {
+            return await IssueAsync(client, account, hostname, challengeTypes, publisher, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Add(ref _badNonceRetries, client.BadNonceRetries);
+        }
+    }
+
+    private async Task<AcmeIssueResult> IssueAsync(AcmeClient client, AcmeAccount account, string hostname, IReadOnlyList<string> challengeTypes, IAcmeChallengePublisher publisher, CancellationToken cancellationToken)
+    {
         await client.GetDirectoryAsync(cancellationToken);
         client.AccountUrl = account.UrlAt(DirectoryUrl) ?? await RegisterAsync(client, cancellationToken);
 
@@ -55,7 +71,7 @@ internal sealed partial class AcmeIssuer : IAcmeIssuer, IDisposable
             {
                 // The failed type, and every type before it, is done for this attempt; the next order tries what is left.
                 lastFailure = outcome.Failure;
-                remaining.RemoveRange(0, remaining.IndexOf(outcome.ChallengeType) + 1);
+                remaining.RemoveRange(0, Math.Max(remaining.IndexOf(outcome.ChallengeType), 0) + 1);
                 LogChallengeFailed(hostname, outcome.ChallengeType, outcome.Failure.Message, remaining.Count > 0 ? remaining[0] : "none");
                 continue;
             }

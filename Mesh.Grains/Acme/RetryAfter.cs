@@ -16,7 +16,7 @@ internal static class RetryAfter
         }
         // IMF-fixdate ("r") is what servers send; RFC 9110 also asks recipients to read the obsolete forms.
         string[] formats = ["r", "dddd, dd-MMM-yy HH:mm:ss 'GMT'", "ddd MMM d HH:mm:ss yyyy"];
-        if (DateTimeOffset.TryParseExact(text, formats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AllowWhiteSpaces, out var date))
+        if (DateTimeOffset.TryParseExact(text, formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal | DateTimeStyles.AllowWhiteSpaces, out var date))
         {
             var wait = date - now;
             return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
