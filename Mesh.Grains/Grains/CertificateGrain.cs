@@ -222,6 +222,7 @@ internal sealed class CertificateGrain(
                 {
                     throw new AcmeException(AcmeProblem.NoChallenge, $"app {target.App} serves neither TLS on 443 nor HTTP on 80 on its addresses, so no gateway can answer an ACME challenge");
                 }
+                logger.LogInformation("certificate {Host}: ordering from the ACME CA ({Challenges})", Host, string.Join(", ", target.ChallengeTypes));
                 var result = await issuer.IssueAsync(Host, target.ChallengeTypes, new AppChallengePublisher(App), cancellation);
                 info = await App.InstallCertificate(Host, result.ChainPem, result.KeyPem, CertificateSource.Acme);
                 state.State.Challenge = result.ChallengeType;
