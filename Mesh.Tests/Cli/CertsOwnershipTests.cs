@@ -17,9 +17,9 @@ public sealed class CertsOwnershipTests(ITestOutputHelper output)
     private const string Toml = "app = \"shop\"\n[http_service]\n  internal_port = 8080\n";
 
     // Short backoff steps so that the automatic re-check runs within the test.
-    private static Dictionary<string, string> Settings(ChallengeTestDns dns) => new()
+    private static Dictionary<string, string> Settings(ChallTestServer dns) => new()
     {
-        ["Mesh__Acme__Resolver"] = dns.Endpoint,
+        ["Mesh__Acme__Resolver"] = dns.DnsAddress,
         ["Mesh__Certificates__FirstRetry"] = "00:00:00.200",
         ["Mesh__Certificates__MaxRetry"] = "00:00:01",
     };
@@ -30,7 +30,7 @@ public sealed class CertsOwnershipTests(ITestOutputHelper output)
     [Fact]
     public async Task A_hostname_routes_once_its_dns_points_at_the_app()
     {
-        await using var dns = await ChallengeTestDns.StartAsync();
+        await using var dns = await ChallTestServer.StartAsync();
         await using var edge = await EmbeddedEdge.StartAsync(env: Settings(dns));
         await using var web = await HttpEchoApp.StartAsync("shop-1");
         var mesh = MeshCli.ForDataDir(edge.DataDir);
@@ -43,7 +43,7 @@ public sealed class CertsOwnershipTests(ITestOutputHelper output)
             .Single(i => i.GetProperty("kind").GetString() == "v6").GetProperty("address").GetString()!;
         var gateway = await edge.StartGatewayAsync();
         const string host = "www.shop.test";
-        await dns.SetAAsync(host, "10.9.9.9");
+        await dns.AddAAsync(host, "10.9.9.9");
 
         var added = await mesh.OkAsync("certs", "add", host, "-a", "shop");
         Assert.Contains($"A      {host}  {edge.SharedV4}", added);
@@ -63,7 +63,8 @@ public sealed class CertsOwnershipTests(ITestOutputHelper output)
         Assert.NotEqual(0, refused.ExitCode);
 
         // Pointing the record at the app: the next check (automatic, or `certs check` now) makes it ready.
-        await dns.SetAAsync(host, edge.SharedV4);
+        await dns.ClearAAsync(host);
+        await dns.AddAAsync(host, edge.SharedV4);
         var clock = Stopwatch.StartNew();
         var checkedNow = await mesh.OkAsync("certs", "check", host, "-a", "shop");
         Assert.DoesNotContain("awaiting_dns", checkedNow);
@@ -91,7 +92,7 @@ public sealed class CertsOwnershipTests(ITestOutputHelper output)
     [Fact]
     public async Task Only_the_operator_skips_the_check_and_no_org_claims_a_name_under_another_orgs_wildcard()
     {
-        await using var dns = await ChallengeTestDns.StartAsync();
+        await using var dns = await ChallTestServer.StartAsync();
         await using var edge = await EmbeddedEdge.StartAsync(env: Settings(dns));
         var op = MeshCli.ForDataDir(edge.DataDir);
         var toml = Path.Combine(edge.DataDir, "fly.toml");
@@ -121,7 +122,7 @@ public sealed class CertsOwnershipTests(ITestOutputHelper output)
             s => s.GetProperty("status").GetString() == "ready", TimeSpan.FromSeconds(30));
 
         // Even with DNS pointing at beta's app, beta cannot take a name under it.
-        await dns.SetAAsync("www.alpha.test", "127.0.0.9");
+        await dns.AddAAsync("www.alpha.test", "127.0.0.9");
         var taken = await beta.FailsAsync("certs", "add", "www.alpha.test", "-a", "beta-web");
         Assert.Contains("covered by *.alpha.test", taken);
         var wider = await beta.FailsAsync("certs", "add", "*.alpha.test", "-a", "beta-web", "--cert", cert, "--key", key);
