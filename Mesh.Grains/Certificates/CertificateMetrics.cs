@@ -12,6 +12,9 @@ public sealed class CertificateMetrics : IDisposable
     public const string MeterName = "Mesh.Silo";
 
     private readonly Meter _meter;
+
+    /// <summary>The meter, for listeners and exporters.</summary>
+    public Meter Meter => _meter;
     private readonly Counter<long> _issuances;
     private readonly Counter<long> _renewals;
     private readonly Counter<long> _failures;
