@@ -43,6 +43,7 @@ if (settings.Sample)
     builder.Services.AddHostedService<SampleAppService>();
 }
 builder.Services.AddSingleton(settings);
+builder.Services.AddHostedService<CertificateWakeup>();
 
 await using var app = builder.Build();
 app.MapMeshApi();

@@ -53,7 +53,7 @@ TOML
 mesh apps create bench >/dev/null
 mesh deploy -a bench -c "$data/fly.toml" >/dev/null
 mesh ips allocate-v4 -a bench >/dev/null
-mesh certs add localhost -a bench --cert "$BP_WORK/certs/ecdsa.crt" --key "$BP_WORK/certs/ecdsa.key" >/dev/null
+mesh certs add localhost -a bench --skip-ownership-check --cert "$BP_WORK/certs/ecdsa.crt" --key "$BP_WORK/certs/ecdsa.key" >/dev/null
 mesh instances add -a bench --region ams --address 127.0.0.1:15201 >/dev/null
 
 mesh_start "$data/gateway.log" env DOTNET_gcServer=1 taskset -c "${SUT_CPU:-1}" dotnet "$(gateway_dll)" \

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Mesh.Domain;
+using Mesh.Domain.Certificates;
 using Mesh.Domain.Quotas;
 using Mesh.Interfaces;
 using Mesh.Interfaces.Model;
@@ -11,6 +12,22 @@ internal sealed class AppCatalogGrain(
     [PersistentState("catalog", MeshStorage.Name)] IPersistentState<AppCatalogState> state,
     IOptions<QuotaOptions> quotas) : Grain, IAppCatalogGrain
 {
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Hostnames.Count == 0)
+        {
+            return;
+        }
+        // Claims stored before ownership checks existed routed already: they stay verified.
+        foreach (var (host, app) in state.State.Hostnames)
+        {
+            var org = state.State.Apps.TryGetValue(app, out var summary) ? summary.Org : "";
+            state.State.Claims.TryAdd(host, new HostnameClaim(app, org, Verified: true));
+        }
+        state.State.Hostnames.Clear();
+        await state.WriteStateAsync(cancellationToken);
+    }
+
     public async Task Add(AppSummary app)
     {
         if (!state.State.Apps.ContainsKey(app.Name))
@@ -24,9 +41,9 @@ internal sealed class AppCatalogGrain(
     public async Task Remove(string app)
     {
         var removed = state.State.Apps.Remove(app);
-        foreach (var host in state.State.Hostnames.Where(h => h.Value == app).Select(h => h.Key).ToList())
+        foreach (var host in state.State.Claims.Where(h => h.Value.App == app).Select(h => h.Key).ToList())
         {
-            removed |= state.State.Hostnames.Remove(host);
+            removed |= state.State.Claims.Remove(host);
         }
         if (removed)
         {
@@ -50,22 +67,42 @@ internal sealed class AppCatalogGrain(
             .OrderBy(a => a.Name, StringComparer.Ordinal)
             .ToImmutableArray());
 
-    public async Task ClaimHostname(string hostname, string app)
+    public async Task ClaimHostname(string hostname, string app, string org, bool verified)
     {
-        if (state.State.Hostnames.TryGetValue(hostname, out var holder))
+        if (HostnameClaims.Conflict(state.State.Claims, hostname, app, org) is { } conflict)
         {
-            if (holder == app) return;
-            throw new MeshException("hostname_taken", $"hostname {hostname} is already used by another app");
+            throw new MeshException("hostname_taken", conflict);
         }
-        state.State.Hostnames[hostname] = app;
+        var already = state.State.Claims.TryGetValue(hostname, out var held) && held.Verified;
+        var claim = new HostnameClaim(app, org, verified || already);
+        if (held == claim) return;
+        state.State.Claims[hostname] = claim;
         await state.WriteStateAsync();
     }
 
+    public async Task VerifyHostname(string hostname, string app)
+    {
+        if (!state.State.Claims.TryGetValue(hostname, out var held) || held.App != app)
+        {
+            throw new MeshException("certificate_not_found", $"app '{app}' holds no claim on {hostname}");
+        }
+        if (held.Verified) return;
+        if (HostnameClaims.Conflict(state.State.Claims.Where(c => c.Value.Verified).ToDictionary(), hostname, app, held.Org) is { } conflict)
+        {
+            throw new MeshException("hostname_taken", conflict);
+        }
+        state.State.Claims[hostname] = held with { Verified = true };
+        await state.WriteStateAsync();
+    }
+
+    public Task<ImmutableArray<string>> ListHostnames() =>
+        Task.FromResult(state.State.Claims.Keys.Order(StringComparer.Ordinal).ToImmutableArray());
+
     public async Task ReleaseHostname(string hostname, string app)
     {
-        if (state.State.Hostnames.TryGetValue(hostname, out var holder) && holder == app)
+        if (state.State.Claims.TryGetValue(hostname, out var holder) && holder.App == app)
         {
-            state.State.Hostnames.Remove(hostname);
+            state.State.Claims.Remove(hostname);
             await state.WriteStateAsync();
         }
     }

@@ -22,6 +22,10 @@ internal sealed class AppGrain(
     TimeProvider time,
     SecretSealer sealer) : Grain, IAppGrain
 {
+    // Challenges live only as long as the order that needs them (seconds); an order outliving
+    // this activation fails and is retried, so they are not stored.
+    private readonly List<AcmeChallengeRoute> _challenges = [];
+
     private string Name => this.GetPrimaryKeyString();
     private AppState S => state.State;
     private IRouteTableGrain RouteTable => GrainFactory.GetGrain<IRouteTableGrain>(IRouteTableGrain.Global);
@@ -50,6 +54,7 @@ internal sealed class AppGrain(
     {
         EnsureExists();
         await Pool.ReleaseAll(Name);
+        await Task.WhenAll(S.Certificates.Keys.Select(host => GrainFactory.GetGrain<ICertificateGrain>(host).Forget(Name)));
         await Task.WhenAll(S.Instances.Keys.Select(id => GrainFactory.GetGrain<IInstanceGrain>(id).Deregister()));
         await Usage.ReleaseApp(Name);
         await Catalog.Remove(Name);
@@ -149,7 +154,13 @@ internal sealed class AppGrain(
         await PublishAsync();
     }
 
-    public async Task<CertificateInfo> AddCertificate(string hostname, string? certificatePem, string? keyPem)
+    public Task<CertificateInfo> AddCertificate(string hostname, string? certificatePem, string? keyPem) =>
+        AddCertificateAsync(hostname, certificatePem, keyPem, ownershipVerified: false);
+
+    public Task<CertificateInfo> AddCertificateSkippingOwnershipCheck(string hostname, string? certificatePem, string? keyPem) =>
+        AddCertificateAsync(hostname, certificatePem, keyPem, ownershipVerified: true);
+
+    private async Task<CertificateInfo> AddCertificateAsync(string hostname, string? certificatePem, string? keyPem, bool ownershipVerified)
     {
         EnsureExists();
         var host = Hostnames.Normalize(hostname);
@@ -170,18 +181,24 @@ internal sealed class AppGrain(
         await Usage.Take(QuotaKind.Certificates, host, Name);
         try
         {
-            await Catalog.ClaimHostname(host, Name);
+            await Catalog.ClaimHostname(host, Name, S.Org, ownershipVerified);
         }
         catch (MeshException) when (!S.Certificates.ContainsKey(host))
         {
             await Usage.Release(QuotaKind.Certificates, host);
             throw;
         }
-        S.Certificates[host] = new StoredCertificate(info, certificatePem, sealer.Seal(keyPem));
+        // Replacing the certificate of a hostname already shown to be the app's keeps it routing.
+        var awaiting = !ownershipVerified && (!S.Certificates.TryGetValue(host, out var previous) || previous.AwaitingOwnership);
+        S.Certificates[host] = new StoredCertificate(info, certificatePem, sealer.Seal(keyPem), awaiting);
         await state.WriteStateAsync();
         await PublishAsync();
+        await GrainFactory.GetGrain<ICertificateGrain>(host).Track(Name, !awaiting);
         return info;
     }
+
+    public Task<CertificateInfo?> GetCertificate(string hostname) =>
+        Task.FromResult(S.Exists && S.Certificates.TryGetValue(hostname.ToLowerInvariant(), out var c) ? c.Info : null);
 
     public Task<ImmutableArray<CertificateInfo>> ListCertificates()
     {
@@ -197,10 +214,72 @@ internal sealed class AppGrain(
         {
             throw new MeshException("certificate_not_found", $"app '{Name}' has no certificate for {host}");
         }
+        _challenges.RemoveAll(c => c.Hostname == host);
         await state.WriteStateAsync();
         await Catalog.ReleaseHostname(host, Name);
         await Usage.Release(QuotaKind.Certificates, host);
         await PublishAsync();
+        await GrainFactory.GetGrain<ICertificateGrain>(host).Forget(Name);
+    }
+
+    public Task<CertificateTarget?> GetCertificateTarget(string hostname)
+    {
+        if (!S.Exists || !S.Certificates.TryGetValue(hostname, out var current))
+        {
+            return Task.FromResult<CertificateTarget?>(null);
+        }
+        // Dedicated addresses first: flyctl tells users to point at the dedicated IPv4 when there is one.
+        var v4 = S.Ips.Where(i => i.Kind == IpKind.V4).Concat(S.Ips.Where(i => i.Kind == IpKind.SharedV4)).Select(i => i.Address);
+        var v6 = S.Ips.Where(i => i.Kind == IpKind.V6).Select(i => i.Address);
+        return Task.FromResult<CertificateTarget?>(new CertificateTarget(
+            Name, S.Org, [.. v4], [.. v6], ChallengePreference.For(S.Config.Services, S.Ips), current.Info));
+    }
+
+    public async Task MarkOwnershipVerified(string hostname)
+    {
+        if (!S.Exists || !S.Certificates.TryGetValue(hostname, out var current) || !current.AwaitingOwnership)
+        {
+            return;
+        }
+        S.Certificates[hostname] = current with { AwaitingOwnership = false };
+        await state.WriteStateAsync();
+        await PublishAsync();
+    }
+
+    public async Task<CertificateInfo> InstallCertificate(string hostname, string? chainPem, string? keyPem, string source)
+    {
+        EnsureExists();
+        if (!S.Certificates.TryGetValue(hostname, out var current))
+        {
+            throw new MeshException("certificate_not_found", $"app '{Name}' has no certificate for {hostname}");
+        }
+        var now = time.GetUtcNow();
+        if (chainPem is null || keyPem is null)
+        {
+            (chainPem, keyPem) = CertificateFactory.CreateSelfSigned(hostname, now);
+        }
+        var info = CertificateFactory.Inspect(hostname, chainPem, keyPem, now) with { Source = source, AddedAt = current.Info.AddedAt };
+        // A certificate the CA issued shows ownership as well as a DNS check does.
+        S.Certificates[hostname] = new StoredCertificate(info, chainPem, sealer.Seal(keyPem), current.AwaitingOwnership && source != CertificateSource.Acme);
+        await state.WriteStateAsync();
+        await PublishAsync();
+        return info;
+    }
+
+    public async Task PublishChallenge(AcmeChallengeRoute challenge)
+    {
+        EnsureExists();
+        _challenges.RemoveAll(c => c.Hostname == challenge.Hostname && c.Type == challenge.Type);
+        _challenges.Add(challenge);
+        await PublishAsync();
+    }
+
+    public async Task WithdrawChallenges(string hostname)
+    {
+        if (_challenges.RemoveAll(c => c.Hostname == hostname) > 0)
+        {
+            await PublishAsync();
+        }
     }
 
     public async Task<InstanceInfo> AddInstance(InstanceRegistration registration)
@@ -256,12 +335,17 @@ internal sealed class AppGrain(
     public Task<AppRouteWithInstances?> GetRoute() =>
         Task.FromResult(S.Exists ? new AppRouteWithInstances(Route(), [.. S.Instances.Values]) : null);
 
+    // Only hostnames whose ownership is shown route; challenges of open orders travel with the
+    // app so that whichever gateway the CA reaches answers them.
     private AppRoute Route() => new(
         Name,
         S.Org,
         S.Config.Services,
         [.. S.Ips],
-        [.. S.Certificates.Values.Select(c => new CertificateRoute(c.Info.Hostname, c.CertificatePem, KeyOf(c)))]);
+        [.. S.Certificates.Values.Where(c => !c.AwaitingOwnership).Select(c => new CertificateRoute(c.Info.Hostname, c.CertificatePem, KeyOf(c)))])
+    {
+        Challenges = [.. _challenges],
+    };
 
     // Gateways terminate TLS, so the route (sent only over mutual TLS) carries the key in clear.
     // A key stored before keys were sealed is still read as it is (adding the certificate again seals it).

@@ -1,4 +1,6 @@
 using Mesh.Acme;
+using Mesh.Certificates;
+using Mesh.Domain.Certificates;
 using Mesh.Domain.Egress;
 using Mesh.Domain.Instances;
 using Mesh.Domain.Ips;
@@ -35,8 +37,10 @@ public static class MeshServices
         var instances = services.AddOptions<InstanceAddressOptions>();
         var quotas = services.AddOptions<QuotaOptions>();
         var egress = services.AddOptions<RegionEgressOptions>();
+        var lifecycle = services.AddOptions<CertificateLifecycleOptions>();
         if (configuration is not null)
         {
+            lifecycle.Bind(configuration.GetSection(CertificateLifecycleOptions.Section));
             options.Bind(configuration.GetSection(IpPoolOptions.Section));
             instances.Bind(configuration.GetSection(InstanceAddressOptions.Section));
             quotas.Bind(configuration.GetSection(QuotaOptions.Section));
@@ -44,7 +48,11 @@ public static class MeshServices
         }
         services.TryAddSingleton<InstanceAddressRules>();
         services.TryAddSingleton(sp => EgressTable.From(sp.GetRequiredService<IOptions<RegionEgressOptions>>().Value));
-        // The ACME issuer certificate grains use (a disabled one without Mesh:Acme:Directory).
+        services.TryAddSingleton<OwnershipResolver>();
+        services.TryAddSingleton<CertificateMetrics>();
+        services.TryAddSingleton<ChallengeSelfCheck>();
+        // The ACME issuer certificate grains use (a disabled one without Mesh:Acme:Directory);
+        // its options (Mesh:Acme) also carry the ownership check's Resolver and AppDomain.
         services.AddMeshAcme(configuration);
         return services;
     }

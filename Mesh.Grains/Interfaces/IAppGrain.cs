@@ -23,10 +23,32 @@ public interface IAppGrain : IGrainWithStringKey
     [Alias("AllocatePrivateIp")] Task<IpAssignment> AllocatePrivateIp(string network);
     [Alias("ReleaseIp")] Task ReleaseIp(string address);
 
-    /// <summary>Adds a certificate for a hostname: the PEM pair given, or a new self-signed one when both are null.</summary>
+    /// <summary>
+    /// Adds a certificate for a hostname: the PEM pair given, or a new self-signed one when both
+    /// are null. It routes only once ownership is shown (DNS at the app, or the CA's validation):
+    /// until then the hostname's grain checks DNS with backoff.
+    /// </summary>
     [Alias("AddCertificate")] Task<CertificateInfo> AddCertificate(string hostname, string? certificatePem, string? keyPem);
+    /// <summary>
+    /// The operator's override: as <see cref="AddCertificate"/>, but the hostname routes at once
+    /// without an ownership check. Grain calls are operators' only (mutual TLS); the API offers it
+    /// to the operator token alone.
+    /// </summary>
+    [Alias("AddCertificateSkippingOwnershipCheck")] Task<CertificateInfo> AddCertificateSkippingOwnershipCheck(string hostname, string? certificatePem, string? keyPem);
+    /// <summary>The certificate served for a hostname, or null.</summary>
+    [Alias("GetCertificate")] Task<CertificateInfo?> GetCertificate(string hostname);
     [Alias("ListCertificates")] Task<ImmutableArray<CertificateInfo>> ListCertificates();
     [Alias("RemoveCertificate")] Task RemoveCertificate(string hostname);
+
+    /// <summary>What the hostname's lifecycle needs of the app, or null when the app no longer holds the hostname.</summary>
+    [Alias("GetCertificateTarget")] Task<CertificateTarget?> GetCertificateTarget(string hostname);
+    /// <summary>Ownership of the hostname is shown: it routes from now on.</summary>
+    [Alias("MarkOwnershipVerified")] Task MarkOwnershipVerified(string hostname);
+    /// <summary>Replaces the hostname's certificate (an issued chain and key, or a new self-signed one when both are null) and publishes it.</summary>
+    [Alias("InstallCertificate")] Task<CertificateInfo> InstallCertificate(string hostname, string? chainPem, string? keyPem, string source);
+    /// <summary>Puts an ACME challenge in the app's route (every gateway answers it); returns once the route table has it.</summary>
+    [Alias("PublishChallenge")] Task PublishChallenge(AcmeChallengeRoute challenge);
+    [Alias("WithdrawChallenges")] Task WithdrawChallenges(string hostname);
 
     [Alias("AddInstance")] Task<InstanceInfo> AddInstance(InstanceRegistration registration);
     [Alias("ListInstances")] Task<ImmutableArray<InstanceInfo>> ListInstances();

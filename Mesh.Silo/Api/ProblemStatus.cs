@@ -9,7 +9,7 @@ internal static class ProblemStatus
     public static int For(string code) => code switch
     {
         "ip_not_held" => 404,
-        "hostname_taken" or "ip_conflict" or "ip_pool_exhausted" => 409,
+        "hostname_taken" or "ip_conflict" or "ip_pool_exhausted" or "certificate_not_verified" => 409,
         "config_invalid" or "certificate_invalid" or "certificate_mismatch" or "certificate_expired" => 422,
         "quota_exceeded" => 403,
         "unauthorized" or "invalid_token" => 401,

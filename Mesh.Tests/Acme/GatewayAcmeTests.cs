@@ -55,7 +55,7 @@ public sealed class GatewayAcmeTests
         await using var edge = await EmbeddedEdge.StartAsync();
         await using var instance = new TestApp();
         var (web, shared) = await DeploySharedAsync(edge, "acme-web", instance);
-        await web.AddCertificate("www.acme-web.test", null, null);
+        await web.AddCertificateSkippingOwnershipCheck("www.acme-web.test", null, null);
         // An app without any http service: port 80 of its dedicated address opens for the challenge alone.
         var (_, tlsOnlyV4) = await edge.DeployWithV4Async("acme-tls-only", GatewayConfigs.Tcp(7450, "\"tls\""), ("ams", instance.Address));
         await PublishChallengesAsync(edge, "acme-web", new AcmeChallengeRoute("www.acme-web.test", AcmeChallengeType.Http01, "tok-web", "tok-web.thumbprint", null, null));
@@ -87,7 +87,7 @@ public sealed class GatewayAcmeTests
         await using var edge = await EmbeddedEdge.StartAsync();
         await using var instance = new TestApp();
         var (web, shared) = await DeploySharedAsync(edge, "acme-alpn", instance);
-        await web.AddCertificate("routed.acme.test", null, null);
+        await web.AddCertificateSkippingOwnershipCheck("routed.acme.test", null, null);
         await PublishChallengesAsync(edge, "acme-alpn", new AcmeChallengeRoute("alpn.acme.test", AcmeChallengeType.TlsAlpn01, "tok-alpn", "tok-alpn.thumbprint", null, null));
         await edge.StartGatewayAsync();
         await edge.SyncedAsync();
@@ -121,7 +121,7 @@ public sealed class GatewayAcmeTests
         await using var echo = new TestApp(banner: "stapled", closeAfterBanner: true);
         await using var responder = await OcspResponder.StartAsync("ocsp.acme.test");
         var (app, v4) = await edge.DeployWithV4Async("acme-ocsp", GatewayConfigs.Tcp(7451, "\"tls\""), ("ams", echo.Address));
-        await app.AddCertificate("ocsp.acme.test", responder.ChainPem, responder.KeyPem);
+        await app.AddCertificateSkippingOwnershipCheck("ocsp.acme.test", responder.ChainPem, responder.KeyPem);
         await edge.StartGatewayAsync();
 
         var stapled = await Eventually.Succeeds(async () =>
@@ -141,7 +141,7 @@ public sealed class GatewayAcmeTests
         await using var echo = new TestApp();
         var (app, v4) = await edge.DeployWithV4Async("acme-renew", GatewayConfigs.Tcp(7452, "\"tls\""), ("ams", echo.Address));
         var first = TestCertificates.For("renew.acme.test");
-        await app.AddCertificate("renew.acme.test", first.ChainPem, first.KeyPem);
+        await app.AddCertificateSkippingOwnershipCheck("renew.acme.test", first.ChainPem, first.KeyPem);
         await edge.StartGatewayAsync();
 
         using var tcp = new TcpClient();
@@ -156,7 +156,7 @@ public sealed class GatewayAcmeTests
         Assert.Equal(firstThumbprint, open.RemoteCertificate!.GetCertHashString());
 
         var renewed = TestCertificates.For("renew.acme.test");
-        await app.AddCertificate("renew.acme.test", renewed.ChainPem, renewed.KeyPem);
+        await app.AddCertificateSkippingOwnershipCheck("renew.acme.test", renewed.ChainPem, renewed.KeyPem);
         await edge.SyncedAsync();
         var now = await Tool.RunAsync("openssl", ["s_client", "-connect", $"{v4}:7452", "-servername", "renew.acme.test"], stdin: "");
         using var served = X509Certificate2.CreateFromPem(FirstPem(now.Stdout));

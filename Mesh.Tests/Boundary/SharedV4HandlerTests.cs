@@ -36,7 +36,7 @@ public sealed class SharedV4HandlerTests
             await evil.Create("personal");
             await evil.AllocateIp(IpKind.SharedV4);
             warnings[name] = (await evil.Deploy(config)).Warnings;
-            await evil.AddCertificate($"{name}.example.test", null, null);
+            await evil.AddCertificateSkippingOwnershipCheck($"{name}.example.test", null, null);
             await evil.AddInstance(new InstanceRegistration("ams", evilInstance.Address, []));
         }
         await using var web = await HttpEchoApp.StartAsync("web-1");
@@ -46,7 +46,7 @@ public sealed class SharedV4HandlerTests
         Assert.Empty(deployed.Warnings);
         var shared = deployed.NewIps.Single(i => i.Kind == IpKind.SharedV4).Address;
         Assert.Equal(edge.SharedV4, shared);
-        await app.AddCertificate("web.example.test", null, null);
+        await app.AddCertificateSkippingOwnershipCheck("web.example.test", null, null);
         await app.AddInstance(new InstanceRegistration("ams", web.Address, []));
         await edge.StartGatewayAsync();
 

@@ -40,7 +40,7 @@ public sealed class GuardedTcpServerTransportTests
             // The first client hung up: ARSoft alone would keep its socket until a finaliser ran.
             await WaitFor(() => transport.Open == 0);
 
-            using var client = new DnsClient([IPAddress.Loopback], [new TcpClientTransport(endpoint.Port)], disposeTransport: true, queryTimeout: 5000);
+            using var client = new ARSoft.Tools.Net.Dns.DnsClient([IPAddress.Loopback], [new TcpClientTransport(endpoint.Port)], disposeTransport: true, queryTimeout: 5000);
             var answer = await client.ResolveAsync(DomainName.Parse("web.internal"), RecordType.Aaaa);
             Assert.Equal(ReturnCode.Refused, answer?.ReturnCode);
         }

@@ -134,7 +134,7 @@ public sealed class InternalDnsServerTests
 
     private static async Task<DnsMessage> AskAsync(IClientTransport transport)
     {
-        using var client = new DnsClient([IPAddress.Loopback], [transport], disposeTransport: true, queryTimeout: 5000);
+        using var client = new ARSoft.Tools.Net.Dns.DnsClient([IPAddress.Loopback], [transport], disposeTransport: true, queryTimeout: 5000);
         var response = await client.ResolveAsync(DomainName.Parse("web.internal"), RecordType.Aaaa);
         return Assert.IsType<DnsMessage>(response);
     }

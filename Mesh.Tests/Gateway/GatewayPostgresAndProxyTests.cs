@@ -18,7 +18,7 @@ public sealed class GatewayPostgresAndProxyTests
         await app.Create("personal");
         await app.Deploy(GatewayConfigs.Tcp(5432, "\"pg_tls\""));
         var ip = await app.AllocateIp(IpKind.V4);
-        await app.AddCertificate("pg.example.test", null, null);
+        await app.AddCertificateSkippingOwnershipCheck("pg.example.test", null, null);
         await app.AddInstance(new InstanceRegistration("ams", postgres.Address, []));
         var gateway = await edge.StartGatewayAsync();
 
@@ -84,7 +84,7 @@ public sealed class GatewayPostgresAndProxyTests
         var config = GatewayConfigs.Tcp(7100, handlers) + (version == "v2" ? "\n    [services.ports.proxy_proto_options]\n      version = \"v2\"" : "");
         await app.Deploy(config);
         var ip = await app.AllocateIp(IpKind.V4);
-        await app.AddCertificate("pp.example.test", null, null);
+        await app.AddCertificateSkippingOwnershipCheck("pp.example.test", null, null);
         await app.AddInstance(new InstanceRegistration("ams", nginx.Address, []));
         await edge.StartGatewayAsync();
 

@@ -1,6 +1,7 @@
 using Mesh.Domain;
 using Mesh.Domain.Certificates;
 using Mesh.Interfaces;
+using Mesh.Interfaces.Model;
 using Mesh.Tests.Infrastructure;
 
 namespace Mesh.Tests.Grains;
@@ -21,7 +22,7 @@ public sealed class CertificateTests(InProcessCluster fixture) : IClassFixture<I
     {
         var app = await NewApp();
         var host = Host();
-        var info = await app.AddCertificate(host.ToUpperInvariant(), null, null);
+        var info = await app.AddCertificateSkippingOwnershipCheck(host.ToUpperInvariant(), null, null);
 
         Assert.Equal(host, info.Hostname);
         Assert.True(info.SelfSigned);
@@ -75,5 +76,65 @@ public sealed class CertificateTests(InProcessCluster fixture) : IClassFixture<I
         var app = await NewApp();
         var e = await Assert.ThrowsAsync<MeshException>(() => app.AddCertificate("not a host!", null, null));
         Assert.Equal("invalid_hostname", e.Code);
+    }
+
+    private async Task<AppRoute> RouteOf(IAppGrain app) =>
+        (await fixture.Client.GetGrain<IRouteTableGrain>(IRouteTableGrain.Global).GetSnapshot()).Apps.Single(a => a.App == app.GetPrimaryKeyString());
+
+    [Fact]
+    public async Task A_hostname_whose_ownership_is_not_shown_does_not_route_and_says_why()
+    {
+        var app = await NewApp();
+        var host = Host();
+        await app.AddCertificate(host, null, null);
+
+        Assert.Single(await app.ListCertificates());
+        Assert.Empty((await RouteOf(app)).Certificates);
+        var lifecycle = await Eventually.Until(
+            () => fixture.Client.GetGrain<ICertificateGrain>(host).GetLifecycle(),
+            l => l?.LastError is not null,
+            TimeSpan.FromSeconds(30));
+        Assert.Equal(CertificateStatus.AwaitingDns, lifecycle!.Status);
+        Assert.False(lifecycle.OwnershipVerified);
+        Assert.NotNull(lifecycle.NextAttempt);
+        var renew = await Assert.ThrowsAsync<MeshException>(() => fixture.Client.GetGrain<ICertificateGrain>(host).Renew(app.GetPrimaryKeyString()));
+        Assert.Equal("certificate_not_verified", renew.Code);
+    }
+
+    [Fact]
+    public async Task The_operator_override_routes_at_once_and_is_ready()
+    {
+        var app = await NewApp();
+        var host = Host();
+        await app.AddCertificateSkippingOwnershipCheck(host, null, null);
+
+        Assert.Equal(host, Assert.Single((await RouteOf(app)).Certificates).Hostname);
+        var lifecycle = await Eventually.Until(
+            () => fixture.Client.GetGrain<ICertificateGrain>(host).GetLifecycle(),
+            l => l?.Status == CertificateStatus.Ready,
+            TimeSpan.FromSeconds(30));
+        Assert.True(lifecycle!.OwnershipVerified);
+        Assert.Null(lifecycle.LastError);
+    }
+
+    [Fact]
+    public async Task Another_org_cannot_claim_a_name_under_a_verified_wildcard()
+    {
+        var domain = $"w{Guid.NewGuid():N}"[..10] + ".test";
+        var owner = await NewApp();
+        var pki = TestCertificates.For("*." + domain);
+        await owner.AddCertificateSkippingOwnershipCheck("*." + domain, pki.ChainPem, pki.KeyPem);
+
+        var intruder = fixture.Client.GetGrain<IAppGrain>("certs-" + Guid.NewGuid().ToString("N")[..10]);
+        await intruder.Create("other-org");
+        var e = await Assert.ThrowsAsync<MeshException>(() => intruder.AddCertificate("www." + domain, null, null));
+        Assert.Equal("hostname_taken", e.Code);
+        Assert.Contains($"covered by *.{domain}", e.Message);
+        Assert.Empty(await intruder.ListCertificates());
+
+        // A name two labels down is not covered; the wildcard's own org may split names off.
+        await intruder.AddCertificate("a.b." + domain, null, null);
+        var sibling = await NewApp();
+        await sibling.AddCertificate("api." + domain, null, null);
     }
 }

@@ -31,7 +31,7 @@ public sealed class HttpGatewayTests
         await using var edge = await EmbeddedEdge.StartAsync();
         await using var echo = await HttpEchoApp.StartAsync("web-1");
         var (app, v4) = await DeployAsync(edge, "web", WebConfig, ("ams", echo));
-        await app.AddCertificate("web.example.test", null, null);
+        await app.AddCertificateSkippingOwnershipCheck("web.example.test", null, null);
         await edge.StartGatewayAsync();
         var resolve = $"web.example.test:443:{v4}";
 
@@ -76,8 +76,8 @@ public sealed class HttpGatewayTests
         await appB.Deploy(WebConfig);
         await appB.AddInstance(new InstanceRegistration("ams", b.Address, []));
         var shared = (await appB.ListIps()).Single(i => i.Kind == IpKind.SharedV4).Address;
-        await appA.AddCertificate("a.example.test", null, null);
-        await appB.AddCertificate("b.example.test", null, null);
+        await appA.AddCertificateSkippingOwnershipCheck("a.example.test", null, null);
+        await appB.AddCertificateSkippingOwnershipCheck("b.example.test", null, null);
         await edge.StartGatewayAsync();
 
         var redirect = await Curl($"http://{v4}:80/path?x=1", "-H", "Host: a.example.test:80");
@@ -294,10 +294,10 @@ public sealed class HttpGatewayTests
         await using var ws = await HttpEchoApp.StartAsync("ws-1");
         await using var grpcLike = await HttpEchoApp.StartAsync("h2-1", h2cOnly: true);
         var (app, v4) = await DeployAsync(edge, "sockets", WebConfig, ("ams", ws));
-        await app.AddCertificate("ws.example.test", null, null);
+        await app.AddCertificateSkippingOwnershipCheck("ws.example.test", null, null);
         var h2Config = "[[services]]\n  internal_port = 9000\n  [[services.ports]]\n    port = 9443\n    handlers = [\"tls\", \"http\"]\n    [services.ports.http_options]\n      h2_backend = true\n";
         var (h2App, h2v4) = await DeployAsync(edge, "h2back", h2Config, ("ams", grpcLike));
-        await h2App.AddCertificate("h2.example.test", null, null);
+        await h2App.AddCertificateSkippingOwnershipCheck("h2.example.test", null, null);
         await edge.StartGatewayAsync();
 
         using var client = new ClientWebSocket();

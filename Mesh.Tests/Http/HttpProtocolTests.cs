@@ -37,7 +37,7 @@ public sealed class HttpProtocolTests
             """;
         var (app, v4) = await DeployAsync(edge, "grpc", config, ("ams", grpc.Address));
         var pki = TestCertificates.For("grpc.example.test");
-        await app.AddCertificate("grpc.example.test", pki.ChainPem, pki.KeyPem);
+        await app.AddCertificateSkippingOwnershipCheck("grpc.example.test", pki.ChainPem, pki.KeyPem);
         using var dir = new TempDir();
         var rootFile = Path.Combine(dir.Path, "root.pem");
         await File.WriteAllTextAsync(rootFile, pki.RootPem);

@@ -31,11 +31,14 @@ internal sealed class EmbeddedEdge : IAsyncDisposable
 
     public string Region { get; private set; } = "ams";
 
-    public static async Task<EmbeddedEdge> StartAsync(string region = "ams")
+    /// <summary>Extra silo settings (environment variables, e.g. <c>Mesh__Acme__Resolver</c>).</summary>
+    private IReadOnlyDictionary<string, string> _env = new Dictionary<string, string>();
+
+    public static async Task<EmbeddedEdge> StartAsync(string region = "ams", IReadOnlyDictionary<string, string>? env = null)
     {
         // A /24 of 127/8 of its own: parallel and later tests never dial each other's addresses.
         var prefix = $"127.{Random.Shared.Next(90, 250)}.{Random.Shared.Next(0, 250)}";
-        var edge = new EmbeddedEdge(prefix) { Region = region };
+        var edge = new EmbeddedEdge(prefix) { Region = region, _env = env ?? new Dictionary<string, string>() };
         await edge.StartSiloAsync();
         return edge;
     }
@@ -65,11 +68,12 @@ internal sealed class EmbeddedEdge : IAsyncDisposable
 
     private async Task StartSiloAsync(int? siloPort = null, int? gatewayPort = null)
     {
-        Silo = await SiloProcess.StartAsync(Region, dataDir: _dir.Path, env: new Dictionary<string, string>
+        var env = new Dictionary<string, string>(_env)
         {
             ["Mesh__IpPool__DedicatedV4"] = V4Prefix + ".0/24",
             ["Mesh__IpPool__SharedV4"] = SharedV4,
-        }, siloPort: siloPort, gatewayPort: gatewayPort);
+        };
+        Silo = await SiloProcess.StartAsync(Region, dataDir: _dir.Path, env: env, siloPort: siloPort, gatewayPort: gatewayPort);
         Client = await ClusterClientHost.ConnectEmbeddedAsync(Silo.GatewayPort, _dir.Path);
         _clientDisposed = false;
     }

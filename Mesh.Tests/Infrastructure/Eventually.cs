@@ -25,6 +25,22 @@ internal static class Eventually
         }
     }
 
+    /// <summary>Reads a value until it satisfies <paramref name="done"/>; fails showing the last value read.</summary>
+    public static async Task<T> Until<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan deadline)
+    {
+        var until = DateTime.UtcNow + deadline;
+        while (true)
+        {
+            var value = await Succeeds(read, deadline);
+            if (done(value)) return value;
+            if (DateTime.UtcNow >= until)
+            {
+                throw new Xunit.Sdk.XunitException($"condition not reached within {deadline}; last value: {value}");
+            }
+            await Task.Delay(RetryInterval);
+        }
+    }
+
     private static bool IsTransient(Exception e) =>
         e is OrleansException or TimeoutException or SiloUnavailableException or System.Net.Sockets.SocketException
         || (e.InnerException is not null && IsTransient(e.InnerException));

@@ -18,7 +18,7 @@ public sealed class GatewayLastGoodTableTests
         await using var edge = await EmbeddedEdge.StartAsync();
         await using var echo = await HttpEchoApp.StartAsync("web-1");
         var (app, v4) = await edge.DeployWithV4Async("web", "[http_service]\n  internal_port = 8080\n", ("ams", echo.Address));
-        await app.AddCertificate("web.example.test", null, null);
+        await app.AddCertificateSkippingOwnershipCheck("web.example.test", null, null);
         var gateway = await edge.StartGatewayAsync();
         await edge.SyncedAsync();
         var version = await gateway.TableVersionAsync();

@@ -52,6 +52,7 @@ public static class CertificateFactory
             {
                 throw new MeshException("certificate_expired", $"certificate for {hostname} expired on {cert.NotAfter.ToUniversalTime():yyyy-MM-dd}");
             }
+            var source = cert.SubjectName.RawData.AsSpan().SequenceEqual(cert.IssuerName.RawData) ? CertificateSource.SelfSigned : CertificateSource.Imported;
             return new CertificateInfo(
                 hostname,
                 cert.Subject,
@@ -60,7 +61,11 @@ public static class CertificateFactory
                 new DateTimeOffset(cert.NotAfter.ToUniversalTime()),
                 cert.GetCertHashString(HashAlgorithmName.SHA256).ToLowerInvariant(),
                 cert.SubjectName.RawData.AsSpan().SequenceEqual(cert.IssuerName.RawData),
-                now);
+                now)
+            {
+                Source = source,
+                Sans = [.. names],
+            };
         }
     }
 
