@@ -230,15 +230,10 @@ public sealed class HttpGatewayTests
         var (_, v4) = await DeployAsync(edge, "full", "[http_service]\n  internal_port = 8080\n  [http_service.concurrency]\n    soft_limit = 1\n    hard_limit = 1\n", ("ams", echo));
         var gateway = await edge.StartGatewayAsync();
 
-        // /slow holds the one slot for 30 s; the next request finds the limit full.
-        await using var holder = RunningProcess.Start("curl", ["-s", "--max-time", "25", $"http://{v4}/slow"]);
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        CliResult answer;
-        do
-        {
-            answer = await Curl($"http://{v4}/");
-        }
-        while (!answer.Stdout.StartsWith("HTTP/1.1 503", StringComparison.Ordinal) && DateTime.UtcNow < until);
+        // /slow holds the one slot for 30 s; once it reached the app, the next request finds the limit full.
+        await using var holder = RunningProcess.Start("curl", ["-s", "--max-time", "50", $"http://{v4}/slow"]);
+        await echo.SlowStarted.WaitAsync(TimeSpan.FromSeconds(60));
+        var answer = await Curl($"http://{v4}/");
         Assert.StartsWith("HTTP/1.1 503", answer.Stdout);
         Assert.Contains("hard limit", answer.Stdout);
         Assert.True(await gateway.CounterAsync("error.limit_reached") >= 1);

@@ -21,9 +21,10 @@ internal sealed class HttpEchoApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private HttpEchoApp(WebApplication app, string name, string address)
+    private HttpEchoApp(WebApplication app, string name, string address, TaskCompletionSource slowStarted)
     {
         _app = app;
+        _slowStarted = slowStarted;
         Name = name;
         Address = address;
     }
@@ -32,12 +33,18 @@ internal sealed class HttpEchoApp : IAsyncDisposable
 
     public string Address { get; }
 
+    /// <summary>Completes when a <c>/slow</c> request has reached the app (it then holds its slot).</summary>
+    public Task SlowStarted => _slowStarted.Task;
+
+    private readonly TaskCompletionSource _slowStarted;
+
     public static async Task<HttpEchoApp> StartAsync(string name, bool h2cOnly = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, lo => lo.Protocols = h2cOnly ? HttpProtocols.Http2 : HttpProtocols.Http1));
         var app = builder.Build();
+        var slowStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         app.UseWebSockets();
         app.Run(async context =>
         {
@@ -64,6 +71,7 @@ internal sealed class HttpEchoApp : IAsyncDisposable
             }
             if (context.Request.Path == "/slow")
             {
+                slowStarted.TrySetResult();
                 await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted);
             }
             var lines = new List<string>
@@ -79,7 +87,7 @@ internal sealed class HttpEchoApp : IAsyncDisposable
         });
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        return new HttpEchoApp(app, name, $"127.0.0.1:{address.Port}");
+        return new HttpEchoApp(app, name, $"127.0.0.1:{address.Port}", slowStarted);
     }
 
     public async ValueTask DisposeAsync()
