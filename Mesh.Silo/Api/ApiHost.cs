@@ -38,6 +38,7 @@ public static class ApiHost
         services.AddSingleton<ApiGrains>();
         services.AddSingleton<RefusalCounter>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<Mesh.Silo.Hosting.SiloMeterReader>();
         services.ConfigureHttpJsonOptions(o => ApiJsonSetup.Apply(o.SerializerOptions));
         // A body the binder cannot read becomes an exception, so it gets a problem like every other error.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -86,6 +87,9 @@ public static class ApiHost
         InstanceEndpoints.Map(v1);
         RegionEndpoints.Map(v1);
         StatusEndpoints.Map(v1);
+        // Created now, not at the first scrape, so that it counts from the start.
+        _ = app.Services.GetRequiredService<Mesh.Silo.Hosting.SiloMeterReader>();
+        MetricsEndpoints.Map(v1);
         TokenEndpoints.Map(v1);
         // An unknown path under /v1 (after authentication) is a problem too, not an empty 404.
         v1.MapFallback((HttpContext context) => Task.FromException(

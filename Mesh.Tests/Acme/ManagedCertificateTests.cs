@@ -105,6 +105,14 @@ public sealed class ManagedCertificateTests(ITestOutputHelper output)
         Assert.Contains("managed-1", await GetAsync(open, host));
         Assert.Equal(first, Convert.ToHexString(SHA256.HashData(open.RemoteCertificate!.GetRawCertData())).ToLowerInvariant());
         Assert.Contains("Verify return code: 0 (ok)", (await VerifyAsync(edge.SharedV4, host, roots)).Stdout);
+
+        // The operator scrapes the silo's counters: one issuance, one renewal, and the days left on the served certificate.
+        using var api = new Mesh.Tests.Api.ApiClient(Mesh.Tests.Api.ApiSilo.UrlOf(edge.Silo), (await File.ReadAllTextAsync(Path.Combine(edge.DataDir, "operator.token"))).Trim(), null);
+        var metrics = await api.GetAsync("/v1/metrics");
+        Assert.Equal(System.Net.HttpStatusCode.OK, metrics.Status);
+        Assert.Matches(@"(?m)^mesh_certificate_issuances [1-9]", metrics.Body);
+        Assert.Matches(@"(?m)^mesh_certificate_renewals [1-9]", metrics.Body);
+        Assert.Contains($"mesh_certificate_days_to_expiry{{hostname=\"{host}\"}} ", metrics.Body);
     }
 
     [Fact]
