@@ -30,6 +30,7 @@ public sealed class AcmeRegionsTests(ITestOutputHelper output)
         await File.WriteAllTextAsync(root, fetched.Stdout);
         // The CLI talks to the first region's API (ams); the CA reaches the last region's gateway (sin).
         Assert.Equal("sin", (await File.ReadAllTextAsync($"{RegionsMesh.StateDir}/acme/region")).Trim());
+        Assert.Contains("via 10.99.0.13 ", (await mesh.ExecAsync("internet", "ip", "route", "get", SharedV4)).Stdout);
 
         // TLS-ALPN-01: the shared IPv4 offers 443.
         const string host = "www.hello.test";
