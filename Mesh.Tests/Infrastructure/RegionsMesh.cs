@@ -31,12 +31,13 @@ internal sealed class RegionsMesh : IAsyncDisposable
 
     private static string Script => Path.Combine(Repo.Root, "deploy", "mesh-regions");
 
-    public static async Task<RegionsMesh> UpAsync()
+    /// <summary>Runs <c>up --sample</c> with <paramref name="options"/> (e.g. <c>--acme</c>).</summary>
+    public static async Task<RegionsMesh> UpAsync(params string[] options)
     {
         if (Environment.UserName != "root") throw new InvalidOperationException("the multi-region mesh needs root (network namespaces)");
         // A crashed earlier run may have left one behind.
         await RunAsync("down");
-        var up = await RunAsync("up", "--sample");
+        var up = await RunAsync(["up", "--sample", .. options]);
         if (up.ExitCode != 0) throw new InvalidOperationException($"mesh-regions up failed:\n{up.Stdout}\n{up.Stderr}");
         var line = up.Stdout.Split('\n').First(l => l.Contains("(dedicated "));
         var v4 = line[(line.IndexOf("(dedicated ", StringComparison.Ordinal) + 11)..].Split(',')[0];
