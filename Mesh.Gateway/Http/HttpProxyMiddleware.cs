@@ -53,8 +53,9 @@ public sealed partial class HttpProxyMiddleware(
         }
         if (HttpMethods.IsConnect(context.Request.Method) && context.Features.Get<IHttpExtendedConnectFeature>()?.IsExtendedConnect != true)
         {
-            // A gateway is no tunnel to arbitrary hosts; extended CONNECT (WebSocket over h2) is forwarded.
-            await Fail(context, StatusCodes.Status405MethodNotAllowed, requestId, "CONNECT is not served", "connect_refused", allow: AsteriskOptions.Allow);
+            // A gateway is no tunnel to arbitrary hosts; extended CONNECT (WebSocket over h2) is
+            // forwarded. The client may already be sending tunnel bytes: the connection ends here.
+            await Fail(context, StatusCodes.Status405MethodNotAllowed, requestId, "CONNECT is not served", "connect_refused", close: true, allow: AsteriskOptions.Allow);
             return;
         }
         if (AsteriskOptions.Matches(context))
@@ -98,7 +99,11 @@ public sealed partial class HttpProxyMiddleware(
         var replayable = !hasBody || context.Request.ContentLength <= ReplayDirective.MaxBodyBytes;
         if (hasBody && replayable) context.Request.EnableBuffering(64 * 1024, ReplayDirective.MaxBodyBytes);
         var info = new ProxiedRequest(route, requestId, o.Region, context.Connection.RemoteIpAddress?.ToString() ?? "", https, port,
-            time.GetUtcNow().ToUnixTimeMilliseconds() * 1000, steering.PreferredInstanceUnavailable) { Replayable = replayable };
+            time.GetUtcNow().ToUnixTimeMilliseconds() * 1000, steering.PreferredInstanceUnavailable)
+        {
+            Replayable = replayable,
+            HopHeaders = context.Request.Headers.Connection.Count == 0 ? [] : [.. ConnectionOptions.Named(context.Request.Headers.Connection)],
+        };
         context.Items[ProxiedRequest.ItemKey] = info;
 
         var loads = state.Loads;

@@ -25,7 +25,7 @@ public sealed class PlatformTransformer : HttpTransformer
         var headers = proxyRequest.Headers;
         var sent = context.Request.Headers;
         // Headers the client's Connection names are for this hop only (RFC 9110 §7.6.1).
-        foreach (var name in ConnectionOptions.Named(sent.Connection))
+        foreach (var name in info.HopHeaders)
         {
             headers.Remove(name);
             proxyRequest.Content?.Headers.Remove(name);
