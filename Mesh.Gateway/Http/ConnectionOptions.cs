@@ -7,7 +7,9 @@ namespace Mesh.Gateway.Http;
 /// are removed before forwarding, in both directions. The options themselves (<c>close</c>,
 /// <c>keep-alive</c>), the ones the forwarder manages (<c>Upgrade</c> for WebSocket, <c>TE</c>
 /// for trailers) and the framing and routing ones (which the gateway has already acted on) are
-/// left to it.
+/// left to it. Kestrel keeps only <c>close</c> of a request's Connection field that contains it,
+/// so names listed beside <c>close</c> cannot be seen (and are forwarded) until the fast path reads
+/// the head itself.
 /// </summary>
 public static class ConnectionOptions
 {
