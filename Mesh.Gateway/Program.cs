@@ -135,6 +135,8 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     // The h2c stub TLS features make Kestrel see "https" on cleartext ports (notes G1); the
     // scheme sent to apps comes from the listener kind instead.
     kestrel.AllowAlternateSchemes = true;
+    // An absolute-form target names the host (RFC 9112 §3.2.2): route by its authority, not 400.
+    kestrel.AllowHostHeaderOverride = true;
     kestrel.Limits.RequestHeadersTimeout = gatewayOptions.HandshakeTimeout;
     // First stage of every pipeline (a no-op unless Mesh:Gateway:AcceptProxyProtocol is set).
     var proxyIn = kestrel.ApplicationServices.GetRequiredService<ProxyProtocolReceiveMiddleware>().Middleware;

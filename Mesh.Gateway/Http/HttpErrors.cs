@@ -9,12 +9,15 @@ namespace Mesh.Gateway.Http;
 /// </summary>
 public static class HttpErrors
 {
-    public static async Task WriteAsync(HttpContext context, int status, string requestId, string message)
+    public static async Task WriteAsync(HttpContext context, int status, string requestId, string message, bool close = false, string? allow = null)
     {
         if (context.Response.HasStarted) return;
         context.Response.Clear();
+        // Kestrel ends an HTTP/1.x connection after a response that says so, reading no more of it.
+        if (close && context.Request.Protocol.StartsWith("HTTP/1.", StringComparison.Ordinal)) context.Response.Headers.Connection = "close";
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/plain; charset=utf-8";
+        if (allow is not null) context.Response.Headers.Allow = allow;
         context.Response.Headers[PlatformHeaders.RequestId] = requestId;
         context.Response.Headers.Server = PlatformTransformer.ServerHeader;
         await context.Response.WriteAsync($"{status} {ReasonPhrases(status)}: {message} (request id {requestId})\n");

@@ -9,6 +9,7 @@ using Mesh.Gateway.Telemetry;
 using Mesh.Interfaces.Model;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
@@ -45,6 +46,23 @@ public sealed partial class HttpProxyMiddleware(
         var local = context.Connection.LocalIpAddress ?? IPAddress.None;
         var port = context.Connection.LocalPort;
         var sni = ServerNames.Normalize(context.Features.Get<ITlsHandshakeFeature>()?.HostName);
+        if (RequestFraming.Refusal(context.Request.Protocol, context.Request.Headers) is { } framing)
+        {
+            await Fail(context, StatusCodes.Status400BadRequest, requestId, framing, "bad_framing", close: true);
+            return;
+        }
+        if (HttpMethods.IsConnect(context.Request.Method) && context.Features.Get<IHttpExtendedConnectFeature>()?.IsExtendedConnect != true)
+        {
+            // A gateway is no tunnel to arbitrary hosts; extended CONNECT (WebSocket over h2) is
+            // forwarded. The client may already be sending tunnel bytes: the connection ends here.
+            await Fail(context, StatusCodes.Status405MethodNotAllowed, requestId, "CONNECT is not served", "connect_refused", close: true, allow: AsteriskOptions.Allow);
+            return;
+        }
+        if (AsteriskOptions.Matches(context))
+        {
+            AsteriskOptions.Answer(context, requestId);
+            return;
+        }
         var table = state.Table;
         if (AcmeHttpChallenge.Matches(context.Request))
         {
@@ -81,7 +99,11 @@ public sealed partial class HttpProxyMiddleware(
         var replayable = !hasBody || context.Request.ContentLength <= ReplayDirective.MaxBodyBytes;
         if (hasBody && replayable) context.Request.EnableBuffering(64 * 1024, ReplayDirective.MaxBodyBytes);
         var info = new ProxiedRequest(route, requestId, o.Region, context.Connection.RemoteIpAddress?.ToString() ?? "", https, port,
-            time.GetUtcNow().ToUnixTimeMilliseconds() * 1000, steering.PreferredInstanceUnavailable) { Replayable = replayable };
+            time.GetUtcNow().ToUnixTimeMilliseconds() * 1000, steering.PreferredInstanceUnavailable)
+        {
+            Replayable = replayable,
+            HopHeaders = context.Request.Headers.Connection.Count == 0 ? [] : [.. ConnectionOptions.Named(context.Request.Headers.Connection)],
+        };
         context.Items[ProxiedRequest.ItemKey] = info;
 
         var loads = state.Loads;
@@ -179,10 +201,18 @@ public sealed partial class HttpProxyMiddleware(
 
     private Task MapForwarderError(HttpContext context, ForwarderError error, string requestId, string app, Exception? exception)
     {
+        var clientFault = ClientBodyStatus(error, exception);
         var (status, reason, message) = error switch
         {
+            ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled when clientFault is null
+                => (499, "client_closed", "the client went away"),
+            // The client's body broke off: a stall past Kestrel's minimum data rate (408, RFC 9110
+            // §15.5.9), bad chunked framing (400), too large (413). The client's fault, not the
+            // app's; the app's half-sent request is aborted.
+            // The forwarder reports it as a request or body error depending on when it struck.
+            _ when clientFault is { } bodyStatus =>
+                (bodyStatus, bodyStatus == 408 ? "client_body_timeout" : "client_bad_body", bodyStatus == 408 ? "the request body did not arrive in time" : "the request body is malformed"),
             ForwarderError.RequestTimedOut => (504, "upstream_timeout", $"{app} did not answer in time"),
-            ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled => (499, "client_closed", "the client went away"),
             ForwarderError.Request when IsConnectFailure(exception) => (502, "connect_failed", $"could not connect to an instance of {app}"),
             _ => (502, "bad_upstream_response", $"{app} sent no valid response"),
         };
@@ -191,14 +221,15 @@ public sealed partial class HttpProxyMiddleware(
             metrics.Error(reason);
             return Task.CompletedTask;
         }
-        return Fail(context, status, requestId, message, reason);
+        // After a broken body the rest of the connection cannot be framed: it ends with the answer.
+        return Fail(context, status, requestId, message, reason, close: clientFault is not null);
     }
 
-    private async Task Fail(HttpContext context, int status, string requestId, string message, string reason)
+    private async Task Fail(HttpContext context, int status, string requestId, string message, string reason, bool close = false, string? allow = null)
     {
         metrics.Error(reason);
         LogFailed(requestId, status, message);
-        await HttpErrors.WriteAsync(context, status, requestId, message);
+        await HttpErrors.WriteAsync(context, status, requestId, message, close, allow);
     }
 
     /// <summary>
@@ -213,6 +244,18 @@ public sealed partial class HttpProxyMiddleware(
             if (e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }) return true;
         }
         return false;
+    }
+
+    /// <summary>The status for a request whose body the client broke, or null when the client is not at fault.</summary>
+    private static int? ClientBodyStatus(ForwarderError error, Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is BadHttpRequestException bad) return bad.StatusCode;
+            if (e is AggregateException { InnerExceptions: var all } && all.Select(i => ClientBodyStatus(ForwarderError.None, i)).FirstOrDefault(s => s is not null) is { } inner) return inner;
+        }
+        // Kestrel reports some framing errors (an overflowing chunk size) as a plain IOException.
+        return error == ForwarderError.RequestBodyClient ? StatusCodes.Status400BadRequest : null;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{RequestId}: {Status} {Message}")]

@@ -24,6 +24,12 @@ public sealed class PlatformTransformer : HttpTransformer
         var info = (ProxiedRequest)context.Items[ProxiedRequest.ItemKey]!;
         var headers = proxyRequest.Headers;
         var sent = context.Request.Headers;
+        // Headers the client's Connection names are for this hop only (RFC 9110 §7.6.1).
+        foreach (var name in info.HopHeaders)
+        {
+            headers.Remove(name);
+            proxyRequest.Content?.Headers.Remove(name);
+        }
         headers.Host = context.Request.Host.Value;
         // Concurrency by connections (the default): every request is its own upstream connection,
         // counted while it lasts; "requests" reuses pooled connections (fly-reference §1D).
@@ -78,9 +84,13 @@ public sealed class PlatformTransformer : HttpTransformer
         var copy = await base.TransformResponseAsync(context, proxyResponse, cancellationToken);
         var options = info.Route.Port.HttpOptions;
         var response = context.Response.Headers;
+        if (proxyResponse is not null && proxyResponse.Headers.TryGetValues("Connection", out var appConnection))
+        {
+            foreach (var name in ConnectionOptions.Named(new Microsoft.Extensions.Primitives.StringValues([.. appConnection]))) response.Remove(name);
+        }
         if (options?.Pristine != true)
         {
-            response[PlatformHeaders.Via] = string.IsNullOrEmpty(response[PlatformHeaders.Via]) ? Hop(context.Request.Protocol) : response[PlatformHeaders.Via] + ", mesh";
+            response[PlatformHeaders.Via] = string.IsNullOrEmpty(response[PlatformHeaders.Via]) ? Hop(context.Request.Protocol) : response[PlatformHeaders.Via] + ", " + Hop(context.Request.Protocol);
             response[PlatformHeaders.RequestId] = info.RequestId;
             response.Server = ServerHeader;
         }

@@ -22,5 +22,8 @@ public sealed record ProxiedRequest(
     /// <summary>The directive the app answered with, when the gateway is to replay.</summary>
     public ReplayDirective? Replay { get; set; }
 
+    /// <summary>The headers the client's <c>Connection</c> names (RFC 9110 §7.6.1), dropped from the request to the app.</summary>
+    public IReadOnlyList<string> HopHeaders { get; init; } = [];
+
     public const string ItemKey = "mesh.request";
 }
