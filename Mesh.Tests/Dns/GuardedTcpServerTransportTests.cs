@@ -52,7 +52,6 @@ public sealed class GuardedTcpServerTransportTests
 
     private static async Task WaitFor(Func<bool> condition)
     {
-        for (var i = 0; i < 100 && !condition(); i++) await Task.Delay(50);
-        Assert.True(condition());
+        await Eventually.Until(() => Task.FromResult(condition()), done => done, TimeSpan.FromSeconds(30));
     }
 }

@@ -195,11 +195,6 @@ public sealed class UdpGatewayTests
     /// <summary>Polls the gateway's counter until it reaches <paramref name="atLeast"/>; the deadline only bounds a failure.</summary>
     private static async Task UntilCounterAsync(GatewayProcess gateway, string name, long atLeast)
     {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (await gateway.CounterAsync(name) < atLeast)
-        {
-            if (DateTime.UtcNow > until) throw new TimeoutException($"{name} did not reach {atLeast}");
-            await Task.Delay(50);
-        }
+        await Eventually.Until(() => gateway.CounterAsync(name), n => n >= atLeast, TimeSpan.FromSeconds(30));
     }
 }
