@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Measures the gateway with the peer benchmark kit (../shared/bench) in the same run as HAProxy:
-# TCP pass-through (iperf3), TLS keep-alive req/s and full TLS handshakes/s. The gateway runs
-# pinned to core 1 like every peer; an embedded silo feeds it one app "bench" whose dedicated
-# address is 127.0.0.1 (what the kit dials):
-#   port 25201, no handlers  -> iperf3 on 127.0.0.1:15201
-#   port 28443, ["tls"]      -> the origin on 127.0.0.1:18080 (certificate: the kit's ECDSA one)
-#   port 28080, ["http"]     -> the origin (the HTTP handler: Kestrel + YARP)
-#   port 28444, ["tls","http"] -> the origin (TLS with ALPN h2/http1.1, then the HTTP handler)
-# usage: deploy/bench-gateway.sh        env: ROUNDS (1) DURATION (8) SCENARIOS ("tcp tls-ka tls-hs") PEERS ("haproxy")
-#        TLS=raw (the tls handler's port as GW_TLS_PORT) or TLS=http (the tls+http port)
+# Measures the gateway with the peer benchmark kit (../shared/bench) in the same run as HAProxy,
+# nginx and YARP: every row of docs/performance.md from one command. The gateway runs pinned to
+# core 1 like every peer; an embedded silo feeds it one app "bench" whose dedicated address is
+# 127.0.0.1 (what the kit dials):
+#   port 25201, no handlers      -> iperf3 on 127.0.0.1:15201                       (tcp)
+#   port 28443, ["tls"]          -> the origin on 127.0.0.1:18080 (the kit's ECDSA certificate)
+#   port 28080, ["http"]         -> the origin: HTTP/1.1 and h2c (h1-tiny, h1-64k, h1-c1, h2c)
+#   port 28444, ["tls","http"]   -> TLS with ALPN h2/http1.1, then the HTTP handler (tls-ka, tls-hs, h2-tls)
+# usage: deploy/bench-gateway.sh
+#   env: ROUNDS (2) DURATION (8) SCENARIOS (all: "h1-tiny h1-64k h1-c1 tcp tls-ka tls-hs h2-tls h2c")
+#        PEERS ("haproxy nginx yarp"; yarp needs /tmp/yarp/out/yarp.dll, see ../shared/bench/README.md)
+#        TLS=raw measures the tls handler's port (28443) in the TLS groups instead of tls+http
+#   needs: apt-get install -y haproxy wrk nghttp2-client iperf3 (and nginx, as the tests do)
 set -euo pipefail
+for tool in haproxy wrk h2load iperf3 nginx; do
+  command -v "$tool" >/dev/null || { echo "bench-gateway: $tool is missing (apt-get install -y haproxy wrk nghttp2-client iperf3 nginx-light)" >&2; exit 1; }
+done
 source "$(dirname "$0")/lib.sh"
 bench="${BENCH:-$MESH_ROOT/../shared/bench}"
 mesh_build
@@ -61,5 +67,6 @@ mesh_start "$data/gateway.log" env DOTNET_gcServer=1 taskset -c "${SUT_CPU:-1}" 
 mesh_wait "$data/gateway.log" "mesh-gateway ready"
 
 cd "$bench"
-ROUNDS="${ROUNDS:-1}" DURATION="${DURATION:-8}" PEERS="${PEERS:-haproxy}" SCENARIOS="${SCENARIOS:-tcp tls-ka tls-hs}" \
-  GW_TCP_PORT=25201 GW_HTTP_PORT=28080 GW_TLS_PORT=$([ "${TLS:-raw}" = http ] && echo 28444 || echo 28443) ./run-all.sh
+ROUNDS="${ROUNDS:-2}" DURATION="${DURATION:-8}" PEERS="${PEERS:-haproxy nginx yarp}" \
+  SCENARIOS="${SCENARIOS:-h1-tiny h1-64k h1-c1 tcp tls-ka tls-hs h2-tls h2c}" \
+  GW_TCP_PORT=25201 GW_HTTP_PORT=28080 GW_H2C_PORT=28080 GW_TLS_PORT=$([ "${TLS:-http}" = raw ] && echo 28443 || echo 28444) ./run-all.sh
