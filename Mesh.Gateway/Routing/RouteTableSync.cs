@@ -13,7 +13,8 @@ namespace Mesh.Gateway.Routing;
 /// Keeps the gateway's table in step with the route-table grain (DESIGN §3): a full snapshot
 /// first, then one-way pushed deltas; a version gap triggers a catch-up (deltas or a snapshot);
 /// the subscription is renewed on a timer (observers die with a silo) and after any failure.
-/// While the cluster is unreachable the last good table keeps serving; it is kept on disk, so a
+/// Every applied version is acknowledged, so a change that must be live on every gateway (an ACME
+/// challenge) can wait for it. While the cluster is unreachable the last good table keeps serving; it is kept on disk, so a
 /// gateway started while the cluster is down serves it too until the cluster answers.
 /// </summary>
 internal sealed partial class RouteTableSync(
@@ -113,6 +114,7 @@ internal sealed partial class RouteTableSync(
             }
             if (changed) Publish();
             state.MarkSynced();
+            await routes.Acknowledge(_reference, _replica.Version);
         }
     }
 
@@ -127,6 +129,7 @@ internal sealed partial class RouteTableSync(
         // Pushes already applied by the catch-up are skipped by version.
         if (changed) Publish();
         state.MarkSynced();
+        await routes.Acknowledge(_reference!, _replica.Version);
     }
 
     private async Task RefreshRttAsync()

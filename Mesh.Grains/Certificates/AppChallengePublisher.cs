@@ -6,15 +6,21 @@ namespace Mesh.Certificates;
 
 /// <summary>
 /// Challenges go into the app's route, so every gateway learns them with the next delta;
-/// <see cref="PublishAsync"/> returns once a gateway on the app's address answers (or the
-/// self-check gives up), so the CA is not asked to validate before gateways know the challenge.
+/// <see cref="PublishAsync"/> returns once every subscribed gateway says it serves that table
+/// version (or after <c>Mesh:Certificates:ChallengePropagation</c>), so the CA is not asked to
+/// validate before the gateways know the challenge: a CA may validate at once (Pebble does).
 /// </summary>
-internal sealed class AppChallengePublisher(IAppGrain app, CertificateTarget target, ChallengeSelfCheck selfCheck, CancellationToken cancellation) : IAcmeChallengePublisher
+internal sealed class AppChallengePublisher(IAppGrain app, IRouteTableGrain routes, TimeSpan propagation) : IAcmeChallengePublisher
 {
+    /// <summary>Below Orleans' response timeout, so a long setting never turns into a failed call.</summary>
+    private static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(25);
+
     public async Task PublishAsync(AcmeChallengeRoute challenge)
     {
-        await app.PublishChallenge(challenge);
-        await selfCheck.WaitAnsweredAsync(challenge, target, cancellation);
+        var version = await app.PublishChallenge(challenge);
+        // Not applied everywhere in time: the order goes on regardless (a stopped gateway must not
+        // block issuance; the CA retries its validation or the order is retried later).
+        await routes.WaitApplied(version, propagation < LongestWait ? propagation : LongestWait);
     }
 
     public Task WithdrawAsync(string hostname) => app.WithdrawChallenges(hostname);

@@ -266,12 +266,12 @@ internal sealed class AppGrain(
         return info;
     }
 
-    public async Task PublishChallenge(AcmeChallengeRoute challenge)
+    public Task<long> PublishChallenge(AcmeChallengeRoute challenge)
     {
         EnsureExists();
         _challenges.RemoveAll(c => c.Hostname == challenge.Hostname && c.Type == challenge.Type);
         _challenges.Add(challenge);
-        await PublishAsync();
+        return PublishAsync();
     }
 
     public async Task WithdrawChallenges(string hostname)
@@ -352,7 +352,7 @@ internal sealed class AppGrain(
     private string KeyOf(StoredCertificate certificate) =>
         SecretSealer.IsSealed(certificate.SealedKey) ? sealer.Unseal(certificate.SealedKey) : certificate.SealedKey;
 
-    private Task PublishAsync() => RouteTable.PublishApp(Route());
+    private Task<long> PublishAsync() => RouteTable.PublishApp(Route());
 
     private AppInfo Info() => new(Name, S.Org, S.CreatedAt, S.Release, S.Config.PrimaryRegion, S.Config.Services.Length, S.Ips.Count, S.Instances.Count);
 

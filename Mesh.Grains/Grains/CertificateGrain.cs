@@ -24,7 +24,6 @@ internal sealed class CertificateGrain(
     IAcmeIssuer issuer,
     OwnershipResolver resolver,
     CertificateMetrics metrics,
-    ChallengeSelfCheck selfCheck,
     IOptions<CertificateLifecycleOptions> lifecycleOptions,
     AcmeOptions acmeOptions,
     ILogger<CertificateGrain> logger) : Grain, ICertificateGrain
@@ -224,7 +223,7 @@ internal sealed class CertificateGrain(
                     throw new AcmeException(AcmeProblem.NoChallenge, $"app {target.App} serves neither TLS on 443 nor HTTP on 80 on its addresses, so no gateway can answer an ACME challenge");
                 }
                 logger.LogInformation("certificate {Host}: ordering from the ACME CA ({Challenges})", Host, string.Join(", ", target.ChallengeTypes));
-                var result = await issuer.IssueAsync(Host, target.ChallengeTypes, new AppChallengePublisher(App, target, selfCheck, cancellation), cancellation);
+                var result = await issuer.IssueAsync(Host, target.ChallengeTypes, new AppChallengePublisher(App, GrainFactory.GetGrain<IRouteTableGrain>(IRouteTableGrain.Global), lifecycleOptions.Value.ChallengePropagation), cancellation);
                 info = await App.InstallCertificate(Host, result.ChainPem, result.KeyPem, CertificateSource.Acme);
                 state.State.Challenge = result.ChallengeType;
                 metrics.Issued(Host, renewal, info.NotAfter);

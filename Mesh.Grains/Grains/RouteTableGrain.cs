@@ -23,6 +23,9 @@ internal sealed partial class RouteTableGrain(
 
     private readonly ObserverManager<IRouteTableObserver> _observers = new(SubscriptionExpiry, logger);
     private RouteTableState _table = new(0);
+    private readonly AppliedVersions<IAddressable> _applied = new();
+    // Completed (and replaced) at every acknowledgement, waking the waiters to look again.
+    private TaskCompletionSource _acknowledged = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -89,7 +92,35 @@ internal sealed partial class RouteTableGrain(
     public Task Unsubscribe(IRouteTableObserver observer)
     {
         _observers.Unsubscribe(observer);
+        _applied.Forget(observer);
         return Task.CompletedTask;
+    }
+
+    public Task Acknowledge(IRouteTableObserver observer, long version)
+    {
+        _applied.Record(observer, version);
+        var woken = _acknowledged;
+        _acknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        woken.TrySetResult();
+        return Task.CompletedTask;
+    }
+
+    public async Task<bool> WaitApplied(long version, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        _applied.Retain(_observers.Observers.Keys);
+        while (!_applied.AllReached(version, _observers.Observers.Keys))
+        {
+            try
+            {
+                await _acknowledged.Task.WaitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     public Task<long> PublishApp(AppRoute route) => Push(_table.UpsertApp(route));

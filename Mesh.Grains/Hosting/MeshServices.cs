@@ -50,7 +50,6 @@ public static class MeshServices
         services.TryAddSingleton(sp => EgressTable.From(sp.GetRequiredService<IOptions<RegionEgressOptions>>().Value));
         services.TryAddSingleton<OwnershipResolver>();
         services.TryAddSingleton<CertificateMetrics>();
-        services.TryAddSingleton<ChallengeSelfCheck>();
         // The ACME issuer certificate grains use (a disabled one without Mesh:Acme:Directory);
         // its options (Mesh:Acme) also carry the ownership check's Resolver and AppDomain.
         services.AddMeshAcme(configuration);

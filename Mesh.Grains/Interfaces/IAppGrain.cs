@@ -46,8 +46,8 @@ public interface IAppGrain : IGrainWithStringKey
     [Alias("MarkOwnershipVerified")] Task MarkOwnershipVerified(string hostname);
     /// <summary>Replaces the hostname's certificate (an issued chain and key, or a new self-signed one when both are null) and publishes it.</summary>
     [Alias("InstallCertificate")] Task<CertificateInfo> InstallCertificate(string hostname, string? chainPem, string? keyPem, string source);
-    /// <summary>Puts an ACME challenge in the app's route (every gateway answers it); returns once the route table has it.</summary>
-    [Alias("PublishChallenge")] Task PublishChallenge(AcmeChallengeRoute challenge);
+    /// <summary>Puts an ACME challenge in the app's route (every gateway answers it); returns the route-table version that has it.</summary>
+    [Alias("PublishChallenge")] Task<long> PublishChallenge(AcmeChallengeRoute challenge);
     [Alias("WithdrawChallenges")] Task WithdrawChallenges(string hostname);
 
     [Alias("AddInstance")] Task<InstanceInfo> AddInstance(InstanceRegistration registration);

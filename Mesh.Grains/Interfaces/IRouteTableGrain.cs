@@ -1,4 +1,5 @@
 using Mesh.Interfaces.Model;
+using Orleans.Concurrency;
 
 namespace Mesh.Interfaces;
 
@@ -15,6 +16,15 @@ public interface IRouteTableGrain : IGrainWithStringKey
     [Alias("GetChangesSince")] Task<RouteChanges> GetChangesSince(long version);
     [Alias("Subscribe")] Task Subscribe(IRouteTableObserver observer);
     [Alias("Unsubscribe")] Task Unsubscribe(IRouteTableObserver observer);
+
+    /// <summary>A subscribed gateway serves <paramref name="version"/> (called after it applied a change).</summary>
+    [Alias("Acknowledge")] Task Acknowledge(IRouteTableObserver observer, long version);
+
+    /// <summary>
+    /// Returns true once every subscribed gateway serves <paramref name="version"/> or later, false
+    /// after <paramref name="timeout"/>. Interleaves, so acknowledgements arrive while it waits.
+    /// </summary>
+    [AlwaysInterleave, Alias("WaitApplied")] Task<bool> WaitApplied(long version, TimeSpan timeout);
 
     [Alias("PublishApp")] Task<long> PublishApp(AppRoute route);
     [Alias("RemoveApp")] Task<long> RemoveApp(string app);

@@ -96,4 +96,31 @@ public sealed class RouteTableSubscriptionTests(InProcessCluster fixture) : ICla
         var second = changes.Deltas[1];
         Assert.Null(stale.Apply(second));
     }
+
+    [Fact]
+    public async Task A_change_waits_until_every_subscribed_gateway_acknowledges_its_version()
+    {
+        var routes = fixture.Client.GetGrain<IRouteTableGrain>(IRouteTableGrain.Global);
+        Observer fastGateway = new(), slowGateway = new();
+        var fast = fixture.Client.CreateObjectReference<IRouteTableObserver>(fastGateway);
+        var slow = fixture.Client.CreateObjectReference<IRouteTableObserver>(slowGateway);
+        await routes.Subscribe(fast);
+        await routes.Subscribe(slow);
+        var app = fixture.Client.GetGrain<IAppGrain>("ack-" + Guid.NewGuid().ToString("N")[..10]);
+        await app.Create("personal");
+        var version = await app.PublishChallenge(new AcmeChallengeRoute("ack.example.test", Mesh.Acme.AcmeChallengeType.Http01, "tok", "tok.thumb", null, null));
+
+        await routes.Acknowledge(fast, version);
+        // One gateway still serves an older table: the change is not live everywhere.
+        Assert.False(await routes.WaitApplied(version, TimeSpan.FromMilliseconds(200)));
+        var waiting = routes.WaitApplied(version, TimeSpan.FromSeconds(30));
+        await routes.Acknowledge(slow, version + 1);
+        Assert.True(await waiting);
+        // A gateway that leaves no longer holds anything up.
+        await routes.Unsubscribe(fast);
+        Assert.True(await routes.WaitApplied(version, TimeSpan.FromSeconds(30)));
+        await routes.Unsubscribe(slow);
+        GC.KeepAlive(fastGateway);
+        GC.KeepAlive(slowGateway);
+    }
 }

@@ -13,7 +13,7 @@ public sealed class CertificateLifecycleOptions
 
     public TimeSpan MaxRetry { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>How long to wait, at most, for a gateway to answer a published challenge before the CA is asked to validate it.</summary>
+    /// <summary>How long to wait, at most, for every gateway to serve a published challenge before the CA is asked to validate it.</summary>
     public TimeSpan ChallengePropagation { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How often every silo wakes every hostname's grain (so a lifecycle survives the loss of its silo).</summary>
