@@ -220,7 +220,7 @@ public sealed class MultiRegionMeshTests(ITestOutputHelper output)
         {
             var inFlight = mesh.CurlAsync("c-ams", url + "slow", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "60", "-X", "POST", "-d", "order=" + attempt,
                 "-H", $"Fly-Force-Instance-Id: {instanceId}");
-            var started = WaitForFileLineAsync(log, "slow request started");
+            var started = FileText.WaitForAsync(log, "slow request started", Deadline);
             if (await Task.WhenAny(started, inFlight) == started)
             {
                 await started;
@@ -237,15 +237,5 @@ public sealed class MultiRegionMeshTests(ITestOutputHelper output)
         var failures = window.Count(r => !r.Ok);
         output.WriteLine($"{fault}: {window.Count} requests, {failures} failed");
         if (expectNoFailures) Assert.True(failures == 0, $"{fault}: {string.Join(" | ", window.Where(r => !r.Ok).Take(5).Select(r => r.Text))}");
-    }
-
-    private static async Task WaitForFileLineAsync(string path, string text)
-    {
-        var until = DateTime.UtcNow + Deadline;
-        while (!(File.Exists(path) && (await File.ReadAllTextAsync(path)).Contains(text, StringComparison.Ordinal)))
-        {
-            if (DateTime.UtcNow > until) throw new TimeoutException($"'{text}' never appeared in {path}");
-            await Task.Delay(50);
-        }
     }
 }
