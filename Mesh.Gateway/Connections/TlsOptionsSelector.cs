@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using Mesh.Acme;
 using Mesh.Domain.Certificates;
+using Mesh.Gateway.Forwarding;
 using Mesh.Gateway.Hosting;
 using Mesh.Gateway.Routing;
 using Mesh.Gateway.Telemetry;
@@ -75,8 +76,8 @@ public sealed class TlsOptionsSelector(GatewayState state, CertificateCache cert
         var route = table.Resolve(local.Address, local.Port, sni, out var failure);
         if (route is null)
         {
-            var unknownName = failure == RouteFailure.UnknownServerName;
-            return TlsChoice.Refuse(ErrorReasons.Of(failure), $"no app for server name '{sni}' at {local}",
+            var unknownName = failure == ProxyError.UnknownServerName;
+            return TlsChoice.Refuse(failure.Label(), $"no app for server name '{sni}' at {local}",
                 unknownName ? (sni is null ? TlsChoice.HandshakeFailure : TlsChoice.UnrecognizedName) : null);
         }
         var tls = route.Port.TlsOptions;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Mesh.Gateway.Forwarding;
 using Mesh.Gateway.Hosting;
 using Mesh.Gateway.Routing;
 using Mesh.Gateway.Telemetry;
@@ -191,7 +192,7 @@ internal sealed partial class ListenerManager(
             var kind = table.KindAt(local.Address, local.Port);
             if (kind is null)
             {
-                metrics.Error(ErrorReasons.Of(RouteFailure.NoRoute));
+                metrics.Error(ProxyError.NoRoute);
                 connection.Abort();
                 await connection.DisposeAsync();
                 continue;
