@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Mesh.Gateway.Forwarding;
 using Mesh.Gateway.Hosting;
+using Mesh.Gateway.Pipeline;
 using Mesh.Gateway.Protocols;
 using Mesh.Gateway.Routing;
 using Mesh.Gateway.Telemetry;
@@ -36,14 +37,9 @@ public sealed partial class ProxyConnectionHandler(
     {
         var local = (IPEndPoint)connection.LocalEndPoint!;
         var remote = (IPEndPoint)connection.RemoteEndPoint!;
-        var sni = ServerNames.Normalize(connection.Features.Get<ITlsHandshakeFeature>()?.HostName);
         var table = state.Table;
-        var route = table.Resolve(local.Address, local.Port, sni, out var failure);
-        if (route is null)
-        {
-            Fail(connection, failure);
-            return;
-        }
+        // Resolved once, by the TLS choice or the route stage right before this handler.
+        var route = connection.Features.Get<IRouteFeature>()!.Route;
         if (route.Kind == ListenerKind.PgTls && await TryCancelAsync(connection))
         {
             return;

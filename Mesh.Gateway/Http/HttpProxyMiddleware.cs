@@ -4,7 +4,7 @@ using Mesh.Gateway.Acme;
 using Mesh.Gateway.Connections;
 using Mesh.Gateway.Forwarding;
 using Mesh.Gateway.Hosting;
-using Mesh.Gateway.Listeners;
+using Mesh.Gateway.Pipeline;
 using Mesh.Gateway.Routing;
 using Mesh.Gateway.Telemetry;
 using Mesh.Interfaces.Model;
@@ -38,8 +38,8 @@ public sealed partial class HttpProxyMiddleware(
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
-        if (items is null || !items.TryGetValue(ListenerManager.KindItem, out var kindObject) || kindObject is not ListenerKind kind || !kind.IsHttp())
+        // Connection features show through the request's (the admin endpoint has no listener feature).
+        if (context.Features.Get<IListenerFeature>() is not { Kind: var kind } || !kind.IsHttp())
         {
             await next(context);
             return;
