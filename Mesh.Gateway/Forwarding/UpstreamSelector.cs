@@ -2,6 +2,7 @@ using System.Net;
 using Mesh.Gateway.Connections;
 using Mesh.Gateway.Hosting;
 using Mesh.Gateway.Routing;
+using Mesh.Gateway.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Mesh.Gateway.Forwarding;
@@ -26,7 +27,7 @@ namespace Mesh.Gateway.Forwarding;
 /// with the same <see cref="UpstreamRequest"/> for the next candidate; when none is left the
 /// answer is <see cref="ProxyError.ConnectFailed"/>.
 /// </summary>
-public sealed class UpstreamSelector(GatewayState state, AppConnectionLimiter limiter, IOptions<GatewayOptions> options, TimeProvider time)
+public sealed class UpstreamSelector(GatewayState state, AppConnectionLimiter limiter, GatewayMetrics metrics, IOptions<GatewayOptions> options, TimeProvider time)
 {
     private readonly KeyedCounter _waiting = new();
 
@@ -55,6 +56,8 @@ public sealed class UpstreamSelector(GatewayState state, AppConnectionLimiter li
         {
             if (!_waiting.TryEnter(app, o.QueueLimit)) return lease = InstanceLease.Failed(ProxyError.Overloaded);
             queued = true;
+            // Seen on /status: how often the hard limit made a connection or request wait.
+            metrics.Count("upstream.queued");
             var deadline = time.GetUtcNow() + o.QueueTimeout;
             while (true)
             {

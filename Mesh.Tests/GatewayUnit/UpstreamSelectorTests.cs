@@ -3,6 +3,7 @@ using Mesh.Gateway.Connections;
 using Mesh.Gateway.Forwarding;
 using Mesh.Gateway.Hosting;
 using Mesh.Gateway.Routing;
+using Mesh.Gateway.Telemetry;
 using Mesh.Interfaces.Config;
 using Mesh.Interfaces.Model;
 using Microsoft.Extensions.Options;
@@ -18,12 +19,13 @@ public sealed class UpstreamSelectorTests
     private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-12-01T00:00:00Z"));
     private readonly GatewayState _state;
     private readonly GatewayOptions _options = new() { Region = "ams", QueueTimeout = TimeSpan.FromSeconds(5), QueueLimit = 8, EjectionTime = TimeSpan.FromSeconds(10) };
+    private readonly GatewayMetrics _metrics = new();
     private readonly UpstreamSelector _selector;
 
     public UpstreamSelectorTests()
     {
         _state = new GatewayState(_time);
-        _selector = new UpstreamSelector(_state, new AppConnectionLimiter(Options.Create(_options)), Options.Create(_options), _time);
+        _selector = new UpstreamSelector(_state, new AppConnectionLimiter(Options.Create(_options)), _metrics, Options.Create(_options), _time);
     }
 
     private static InstanceRoute I(string id, string region = "ams", InstanceHealth health = InstanceHealth.Passing) =>
@@ -79,6 +81,7 @@ public sealed class UpstreamSelectorTests
         var holder = await Acquire(route, I("i1"));
         var waiting = Acquire(route, I("i1")).AsTask();
         Assert.False(waiting.IsCompleted);
+        Assert.Equal(1, _metrics.Totals()["upstream.queued"]);
         holder.Dispose();
         using var lease = await waiting.WaitAsync(Wait);
         Assert.Equal("i1", lease.Instance!.Id);
