@@ -1,6 +1,6 @@
 using System.Net;
 using Mesh.Gateway.Hosting;
-using Mesh.Gateway.Routing;
+using Mesh.Gateway.Forwarding;
 using Microsoft.Extensions.Options;
 
 namespace Mesh.Gateway.Connections;
@@ -17,22 +17,32 @@ public sealed class AppConnectionLimiter(IOptions<GatewayOptions> options)
     // distinct client addresses does not grow the table.
     private readonly Dictionary<(string App, IPAddress Client), int> _perClient = [];
 
-    /// <returns><see cref="RouteFailure.None"/> when entered (pair it with <see cref="Exit"/>), else the cap that was hit.</returns>
-    public RouteFailure TryEnter(string app, IPAddress client)
+    /// <returns><see cref="ProxyError.None"/> when entered (pair it with <see cref="Exit"/>), else the cap that was hit.</returns>
+    /// <param name="client">The client address; null enters the app's cap only (an HTTP request: its connection is not the app's).</param>
+    public ProxyError TryEnter(string app, IPAddress? client)
     {
+        if (client is null)
+        {
+            return _open.TryEnter(app, options.Value.MaxConnectionsPerApp) ? ProxyError.None : ProxyError.AppConnectionLimit;
+        }
         var key = (app, client);
         lock (_perClient)
         {
             var held = _perClient.GetValueOrDefault(key);
-            if (held >= options.Value.MaxConnectionsPerClient) return RouteFailure.ClientConnectionLimit;
-            if (!_open.TryEnter(app, options.Value.MaxConnectionsPerApp)) return RouteFailure.AppConnectionLimit;
+            if (held >= options.Value.MaxConnectionsPerClient) return ProxyError.ClientConnectionLimit;
+            if (!_open.TryEnter(app, options.Value.MaxConnectionsPerApp)) return ProxyError.AppConnectionLimit;
             _perClient[key] = held + 1;
         }
-        return RouteFailure.None;
+        return ProxyError.None;
     }
 
-    public void Exit(string app, IPAddress client)
+    public void Exit(string app, IPAddress? client)
     {
+        if (client is null)
+        {
+            _open.Exit(app);
+            return;
+        }
         var key = (app, client);
         lock (_perClient)
         {

@@ -48,7 +48,7 @@ public sealed class ClientHelloStage(GatewayState state, TlsOptionsSelector sele
                 }
                 return;
             }
-            connection.Items[TlsOptionsSelector.ChoiceItem] = choice;
+            connection.Features.Set(choice);
         }
         await next(connection);
     };

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using Mesh.Gateway.Forwarding;
 using Mesh.Gateway.Hosting;
+using Mesh.Gateway.Pipeline;
 using Mesh.Gateway.Protocols;
 using Mesh.Gateway.Routing;
 using Mesh.Gateway.Telemetry;
@@ -17,13 +19,13 @@ namespace Mesh.Gateway.Connections;
 
 /// <summary>
 /// The end of every TCP pipeline, after the listener (accept) and the TLS and Postgres stages:
-/// route → pick and connect → PROXY header → pump → account. Each failure is a
-/// <see cref="RouteFailure"/>, counted and logged at debug; the connection alone is closed.
+/// route → pick and connect (<see cref="UpstreamConnector"/>) → PROXY header → pump → account.
+/// Each failure is a <see cref="ProxyError"/>, counted and logged once per interval; the
+/// connection alone is closed.
 /// </summary>
 public sealed partial class ProxyConnectionHandler(
     GatewayState state,
     UpstreamConnector connector,
-    AppConnectionLimiter limiter,
     PostgresSessions postgres,
     GatewayMetrics metrics,
     ConnectionFailures failures,
@@ -35,74 +37,65 @@ public sealed partial class ProxyConnectionHandler(
     {
         var local = (IPEndPoint)connection.LocalEndPoint!;
         var remote = (IPEndPoint)connection.RemoteEndPoint!;
-        var sni = ServerNames.Normalize(connection.Features.Get<ITlsHandshakeFeature>()?.HostName);
         var table = state.Table;
-        var route = table.Resolve(local.Address, local.Port, sni, out var failure);
-        if (route is null)
-        {
-            Fail(connection, failure);
-            return;
-        }
+        // Resolved once, by the TLS choice or the route stage right before this handler.
+        var route = connection.Features.Get<IRouteFeature>()!.Route;
         if (route.Kind == ListenerKind.PgTls && await TryCancelAsync(connection))
         {
             return;
         }
-        var capped = limiter.TryEnter(route.AppName, remote.Address);
-        if (capped != RouteFailure.None)
+        // Not ConnectionClosed: Kestrel fires it when the client half-closes, which must not
+        // cancel a connect or the copy of the bytes still in flight. An abort (a released
+        // address) completes the pipes instead, which ends the pump.
+        var stopping = lifetime.ApplicationStopping;
+        var upstream = await connector.ConnectAsync(new UpstreamRequest(route, table.InstancesOf(route.AppName)) { Client = remote.Address }, stopping);
+        if (upstream.Socket is null)
         {
-            Fail(connection, capped);
+            Fail(connection, upstream.Error);
             return;
         }
+        using var lease = upstream.Lease;
+        using var socket = upstream.Socket;
+        var counts = new Pump.Counts();
         try
         {
-            // Not ConnectionClosed: Kestrel fires it when the client half-closes, which must not
-            // cancel a connect or the copy of the bytes still in flight. An abort (a released
-            // address) completes the pipes instead, which ends the pump.
-            var stopping = lifetime.ApplicationStopping;
-            var upstream = await connector.ConnectAsync(route, table, null, stopping);
-            if (upstream.Socket is null)
+            if (route.Port.Has(Handlers.ProxyProto))
             {
-                Fail(connection, upstream.Failure);
-                return;
+                await SendProxyHeaderAsync(socket, remote, local, route.Port.ProxyProtoOptions?.IsV2 == true, stopping);
             }
-            using var socket = upstream.Socket;
-            var counts = new Pump.Counts();
+            var idle = route.Port.HttpOptions?.IdleTimeoutSeconds is { } seconds and > 0 ? TimeSpan.FromSeconds(seconds) : options.Value.IdleTimeout;
+            var tracker = route.Kind == ListenerKind.PgTls ? new SessionTracker(postgres, lease.Instance!.Address) : null;
+            PumpOutcome outcome;
             try
             {
-                if (route.Port.Has(Handlers.ProxyProto))
-                {
-                    await SendProxyHeaderAsync(socket, remote, local, route.Port.ProxyProtoOptions?.IsV2 == true, stopping);
-                }
-                var idle = route.Port.HttpOptions?.IdleTimeoutSeconds is { } seconds and > 0 ? TimeSpan.FromSeconds(seconds) : options.Value.IdleTimeout;
-                var tracker = route.Kind == ListenerKind.PgTls ? new SessionTracker(postgres, upstream.Instance!.Address) : null;
-                try
-                {
-                    await Pump.RunAsync(connection.Transport, socket, idle, counts, stopping, tracker is null ? null : tracker.Feed);
-                }
-                finally
-                {
-                    tracker?.End();
-                }
-                LogProxied(connection.ConnectionId, route.AppName, upstream.Instance!.Id, counts.Upstream, counts.Downstream);
-            }
-            catch (TimeoutException)
-            {
-                metrics.Error(ErrorReasons.IdleTimeout);
-            }
-            catch (SocketException e)
-            {
-                metrics.Error("upstream_reset");
-                LogUpstreamError(connection.ConnectionId, e.SocketErrorCode.ToString());
+                outcome = await Pump.RunAsync(connection.Transport, socket, idle, counts, stopping, tracker is null ? null : tracker.Feed);
             }
             finally
             {
-                metrics.Bytes(counts.Upstream, counts.Downstream);
-                state.Loads.Release(upstream.Load!);
+                tracker?.End();
             }
+            switch (outcome)
+            {
+                case PumpOutcome.IdleTimeout:
+                    metrics.Error(ProxyError.IdleTimeout);
+                    break;
+                case PumpOutcome.UpstreamReset:
+                    // Not counted: a reset racing an orderly close is common and no failure of the gateway's.
+                    LogUpstreamError(connection.ConnectionId, "reset");
+                    break;
+                default:
+                    LogProxied(connection.ConnectionId, route.AppName, lease.Instance!.Id, counts.Upstream, counts.Downstream);
+                    break;
+            }
+        }
+        catch (SocketException e)
+        {
+            metrics.Error(ProxyError.UpstreamReset);
+            LogUpstreamError(connection.ConnectionId, e.SocketErrorCode.ToString());
         }
         finally
         {
-            limiter.Exit(route.AppName, remote.Address);
+            metrics.Bytes(counts.Upstream, counts.Downstream);
         }
     }
 
@@ -169,9 +162,9 @@ public sealed partial class ProxyConnectionHandler(
         await socket.SendAsync(buffer.AsMemory(0, length), SocketFlags.None, cancellationToken);
     }
 
-    private void Fail(ConnectionContext connection, RouteFailure failure)
+    private void Fail(ConnectionContext connection, ProxyError failure)
     {
-        failures.Fail(ErrorReasons.Of(failure), $"{failure} for {connection.RemoteEndPoint} at {connection.LocalEndPoint}");
+        failures.Fail(failure, $"{failure} for {connection.RemoteEndPoint} at {connection.LocalEndPoint}");
         connection.Abort(new ConnectionAbortedException(failure.ToString()));
     }
 

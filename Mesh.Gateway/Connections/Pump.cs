@@ -25,7 +25,8 @@ public static class Pump
     }
 
     /// <param name="downstreamTap">Sees every chunk the instance sends (the Postgres session tracker uses it); null for none.</param>
-    public static async Task RunAsync(IDuplexPipe client, Socket instance, TimeSpan idleTimeout, Counts counts, CancellationToken aborted, Tap? downstreamTap = null)
+    /// <returns>How it ended; a reset on either side ends it too, as an outcome rather than an exception.</returns>
+    public static async Task<PumpOutcome> RunAsync(IDuplexPipe client, Socket instance, TimeSpan idleTimeout, Counts counts, CancellationToken aborted, Tap? downstreamTap = null)
     {
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         var activity = new Action(() =>
@@ -40,13 +41,23 @@ public static class Pump
         // the client gets its FIN and whatever it still sends has no reader.
         var first = await Task.WhenAny(up, down);
         if (first == down || first.IsFaulted || first.IsCanceled) await idle.CancelAsync();
-        try { await up; } catch (Exception e) when (IsEnd(e)) { }
-        try { await down; } catch (Exception e) when (IsEnd(e)) { }
+        var outcome = PumpOutcome.Completed;
+        try { await up; } catch (Exception e) when (IsEnd(e)) { outcome = Failure(e, outcome); }
+        try { await down; } catch (Exception e) when (IsEnd(e)) { outcome = Failure(e, outcome); }
         if (first != down && idle.IsCancellationRequested && !aborted.IsCancellationRequested && idleTimeout > TimeSpan.Zero)
         {
-            throw new TimeoutException("idle timeout");
+            return PumpOutcome.IdleTimeout;
         }
+        return outcome;
     }
+
+    /// <summary>The instance's side is the socket; anything else that broke is the client's pipe. Cancellation is no failure.</summary>
+    private static PumpOutcome Failure(Exception e, PumpOutcome sofar) => sofar != PumpOutcome.Completed ? sofar : e switch
+    {
+        SocketException => PumpOutcome.UpstreamReset,
+        IOException => PumpOutcome.ClientReset,
+        _ => sofar,
+    };
 
     private static async Task ClientToInstance(PipeReader input, Socket instance, Action activity, Counts counts, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Net.Security;
+using Mesh.Gateway.Routing;
 
 namespace Mesh.Gateway.Connections;
 
@@ -8,6 +9,9 @@ namespace Mesh.Gateway.Connections;
 /// </summary>
 public sealed record TlsChoice(SslServerAuthenticationOptions? Options, string? Reason = null, string? Message = null, byte? Alert = null)
 {
+    /// <summary>The route the choice was made for (none for an ACME challenge or a refusal).</summary>
+    public PortRoute? Route { get; init; }
+
     /// <summary>unrecognized_name (RFC 6066 §3): the server knows no certificate for the SNI.</summary>
     public const byte UnrecognizedName = 112;
 

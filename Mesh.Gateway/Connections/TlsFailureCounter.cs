@@ -11,12 +11,10 @@ namespace Mesh.Gateway.Connections;
 /// </summary>
 public static class TlsFailureCounter
 {
-    private const string Handshook = "mesh.tls-handshook";
-
     public static Func<ConnectionDelegate, ConnectionDelegate> Middleware(ConnectionFailures failures) => next => async connection =>
     {
         await next(connection);
-        if (!connection.Items.ContainsKey(Handshook))
+        if (connection.Features.Get<Handshook>() is null)
         {
             failures.Fail(ErrorReasons.TlsHandshake, $"TLS handshake from {connection.RemoteEndPoint} did not complete");
         }
@@ -25,7 +23,13 @@ public static class TlsFailureCounter
     /// <summary>Runs only once the TLS stage has completed the handshake.</summary>
     public static Func<ConnectionDelegate, ConnectionDelegate> MarkHandshook => next => connection =>
     {
-        connection.Items[Handshook] = true;
+        connection.Features.Set(Handshook.Instance);
         return next(connection);
     };
+
+    /// <summary>The mark of a connection whose handshake completed: a feature, present or not.</summary>
+    private sealed class Handshook
+    {
+        public static readonly Handshook Instance = new();
+    }
 }

@@ -3,10 +3,13 @@ using System.Net.Security;
 using System.Security.Authentication;
 using Mesh.Acme;
 using Mesh.Domain.Certificates;
+using Mesh.Gateway.Forwarding;
 using Mesh.Gateway.Hosting;
+using Mesh.Gateway.Pipeline;
 using Mesh.Gateway.Routing;
 using Mesh.Gateway.Telemetry;
 using Mesh.Interfaces.Config;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Options;
 
@@ -23,13 +26,11 @@ namespace Mesh.Gateway.Connections;
 /// <remarks>
 /// Kestrel's callback sees only the SNI (<see cref="SslClientHelloInfo"/>), not the ALPN list:
 /// <see cref="ClientHelloStage"/> peeks the ClientHello first, decides through <see cref="Choose"/>
-/// and leaves its choice in the connection's items for <see cref="Select"/>.
+/// and leaves its choice as a connection feature for <see cref="Select"/>. The route it resolved
+/// becomes the connection's <see cref="IRouteFeature"/> (resolved once: the TCP handler reads it).
 /// </remarks>
 public sealed class TlsOptionsSelector(GatewayState state, CertificateCache certificates, GatewayMetrics metrics, IOptions<GatewayOptions> options)
 {
-    /// <summary>The connection item holding the <see cref="TlsChoice"/> made from the peeked ClientHello.</summary>
-    public const string ChoiceItem = "mesh.tls-choice";
-
     private static readonly List<SslApplicationProtocol> DefaultAlpn = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11];
     private static readonly List<SslApplicationProtocol> PostgresAlpn = [new("postgresql")];
     private static readonly List<SslApplicationProtocol> AcmeAlpn = [new(AcmeChallengeType.AlpnProtocol)];
@@ -42,9 +43,12 @@ public sealed class TlsOptionsSelector(GatewayState state, CertificateCache cert
 
     private ValueTask<SslServerAuthenticationOptions> Select(TlsHandshakeCallbackContext context)
     {
-        if (context.Connection.Items.TryGetValue(ChoiceItem, out var made) && made is TlsChoice { Options: { } chosen })
+        var features = context.Connection.Features;
+        if (features.Get<TlsChoice>() is { Options: { } chosen } made)
         {
-            context.Connection.Items.Remove(ChoiceItem);
+            // The options are the handshake's only: not kept for the connection's lifetime.
+            features.Set<TlsChoice>(null);
+            SetRoute(features, made);
             return ValueTask.FromResult(chosen);
         }
         // Not peeked (not a ClientHello the reader could parse): decided on the SNI alone.
@@ -55,7 +59,13 @@ public sealed class TlsOptionsSelector(GatewayState state, CertificateCache cert
             metrics.Error(choice.Reason!);
             throw new AuthenticationException(choice.Message);
         }
+        SetRoute(features, choice);
         return ValueTask.FromResult(choice.Options);
+    }
+
+    private static void SetRoute(IFeatureCollection features, TlsChoice choice)
+    {
+        if (choice.Route is { } route && !route.Kind.IsHttp()) features.Set<IRouteFeature>(new RouteFeature(route));
     }
 
     /// <summary>The settings for a ClientHello with this SNI and ALPN list at a dialled address, or why it is refused.</summary>
@@ -75,8 +85,8 @@ public sealed class TlsOptionsSelector(GatewayState state, CertificateCache cert
         var route = table.Resolve(local.Address, local.Port, sni, out var failure);
         if (route is null)
         {
-            var unknownName = failure == RouteFailure.UnknownServerName;
-            return TlsChoice.Refuse(ErrorReasons.Of(failure), $"no app for server name '{sni}' at {local}",
+            var unknownName = failure == ProxyError.UnknownServerName;
+            return TlsChoice.Refuse(failure.Label(), $"no app for server name '{sni}' at {local}",
                 unknownName ? (sni is null ? TlsChoice.HandshakeFailure : TlsChoice.UnrecognizedName) : null);
         }
         var tls = route.Port.TlsOptions;
@@ -104,7 +114,10 @@ public sealed class TlsOptionsSelector(GatewayState state, CertificateCache cert
             ApplicationProtocols = Alpn(route, tls),
             EnabledSslProtocols = Versions(tls),
             ClientCertificateRequired = false,
-        });
+        })
+        {
+            Route = route,
+        };
     }
 
     private static List<SslApplicationProtocol> Alpn(PortRoute route, TlsOptions? tls)

@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using Mesh.Gateway.Acme;
 using Mesh.Gateway.Connections;
+using Mesh.Gateway.Forwarding;
 using Mesh.Gateway.Hosting;
-using Mesh.Gateway.Listeners;
+using Mesh.Gateway.Pipeline;
 using Mesh.Gateway.Routing;
 using Mesh.Gateway.Telemetry;
 using Mesh.Interfaces.Model;
@@ -17,13 +18,15 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Mesh.Gateway.Http;
 
 /// <summary>
-/// The <c>http</c> handler: ACME http-01 answers → route → force_https → steer (Fly-Prefer/Force-Region/Instance-Id) →
-/// pick → forward with YARP's pooled <see cref="IHttpForwarder"/> (HTTP/1.1 to the app, or h2c
+/// The <c>http</c> handler: ACME http-01 answers → route (per request: the Host decides) → force_https →
+/// steer (Fly-Prefer/Force-Region/Instance-Id) → pick (<see cref="UpstreamSelector"/>: limits, the bounded
+/// queue, the app's cap; the next instance after a refused connect) → forward with YARP's pooled <see cref="IHttpForwarder"/> (HTTP/1.1 to the app, or h2c
 /// with <c>h2_backend</c>) → account. Kestrel speaks HTTP/1.0, 1.1 and 2 to clients.
 /// </summary>
 public sealed partial class HttpProxyMiddleware(
     RequestDelegate next,
     GatewayState state,
+    UpstreamSelector selector,
     IHttpForwarder forwarder,
     UpstreamHttpClient upstream,
     GatewayMetrics metrics,
@@ -35,8 +38,8 @@ public sealed partial class HttpProxyMiddleware(
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
-        if (items is null || !items.TryGetValue(ListenerManager.KindItem, out var kindObject) || kindObject is not ListenerKind kind || !kind.IsHttp())
+        // Connection features show through the request's (the admin endpoint has no listener feature).
+        if (context.Features.Get<IListenerFeature>() is not { Kind: var kind } || !kind.IsHttp())
         {
             await next(context);
             return;
@@ -48,14 +51,14 @@ public sealed partial class HttpProxyMiddleware(
         var sni = ServerNames.Normalize(context.Features.Get<ITlsHandshakeFeature>()?.HostName);
         if (RequestFraming.Refusal(context.Request.Protocol, context.Request.Headers) is { } framing)
         {
-            await Fail(context, StatusCodes.Status400BadRequest, requestId, framing, "bad_framing", close: true);
+            await Fail(context, ProxyError.BadFraming, requestId, framing, close: true);
             return;
         }
         if (HttpMethods.IsConnect(context.Request.Method) && context.Features.Get<IHttpExtendedConnectFeature>()?.IsExtendedConnect != true)
         {
             // A gateway is no tunnel to arbitrary hosts; extended CONNECT (WebSocket over h2) is
             // forwarded. The client may already be sending tunnel bytes: the connection ends here.
-            await Fail(context, StatusCodes.Status405MethodNotAllowed, requestId, "CONNECT is not served", "connect_refused", close: true, allow: AsteriskOptions.Allow);
+            await Fail(context, ProxyError.ConnectMethodRefused, requestId, "CONNECT is not served", close: true, allow: AsteriskOptions.Allow);
             return;
         }
         if (AsteriskOptions.Matches(context))
@@ -72,7 +75,7 @@ public sealed partial class HttpProxyMiddleware(
         var (route, status, error) = HttpRouter.Resolve(table, local, port, context.Request.Host.Value ?? "", kind == ListenerKind.Https ? sni : null);
         if (route is null)
         {
-            await Fail(context, status, requestId, error!, status == 421 ? "misdirected" : "no_route");
+            await Fail(context, status == StatusCodes.Status421MisdirectedRequest ? ProxyError.Misdirected : ProxyError.NoRoute, requestId, error!);
             return;
         }
         var https = kind == ListenerKind.Https;
@@ -91,7 +94,7 @@ public sealed partial class HttpProxyMiddleware(
         var steering = Steering.From(context.Request.Headers, instances);
         if (steering.Error is { } steerError)
         {
-            await Fail(context, StatusCodes.Status503ServiceUnavailable, requestId, steerError, "steering_unavailable");
+            await Fail(context, ProxyError.SteeringUnavailable, requestId, steerError);
             return;
         }
         var hasBody = context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0;
@@ -104,28 +107,35 @@ public sealed partial class HttpProxyMiddleware(
             Replayable = replayable,
             HopHeaders = context.Request.Headers.Connection.Count == 0 ? [] : [.. ConnectionOptions.Named(context.Request.Headers.Connection)],
         };
-        context.Items[ProxiedRequest.ItemKey] = info;
+        context.Features.Set(info);
 
-        var loads = state.Loads;
         var hops = 0;
+        var request = Request(route, instances, steering);
         for (var attempt = 1; ; attempt++)
         {
-            var servicePort = route.Service.InternalPort;
-            var now = time.GetUtcNow().UtcTicks;
-            var candidates = state.Candidates(route, steering.Filter(instances), o.Region, now, steering.Regions);
-            if (steering.PreferredInstance is { } preferred) candidates.Sort((a, b) => (b.Id == preferred).CompareTo(a.Id == preferred));
-            var (instance, load) = Acquire(candidates, servicePort, route.Service.Concurrency.HardLimit);
-            if (instance is null || load is null)
+            InstanceLease lease;
+            try
             {
-                // The picker leaves out instances at their hard limit: no candidate while healthy
-                // instances exist means the limit is full, which is not "no healthy instance".
-                var full = candidates.Count > 0 || (route.Service.Concurrency.HardLimit is not null
-                    && steering.Filter(instances).Any(i => i.IsRoutable && !loads.For(i.Id, servicePort).IsEjected(now)));
-                await Fail(context, StatusCodes.Status503ServiceUnavailable, requestId,
-                    full ? $"every instance of {route.AppName} is at its hard limit" : $"no healthy instance of {route.AppName}",
-                    ErrorReasons.Of(full ? RouteFailure.Overloaded : RouteFailure.NoHealthyInstance));
+                lease = await selector.AcquireAsync(request, context.RequestAborted);
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                // Gone while waiting in the queue at the hard limit.
+                metrics.Error(ProxyError.ClientClosed);
                 return;
             }
+            if (!lease.Acquired)
+            {
+                await Fail(context, lease.Error, requestId, lease.Error switch
+                {
+                    ProxyError.Overloaded => $"every instance of {route.AppName} is at its hard limit",
+                    ProxyError.ConnectFailed => $"could not connect to an instance of {route.AppName}",
+                    ProxyError.AppConnectionLimit => $"{route.AppName} has as many requests in flight on this gateway as it may",
+                    _ => $"no healthy instance of {route.AppName}",
+                });
+                return;
+            }
+            var instance = lease.Instance!;
             var destination = DestinationPrefixes.For(instance, route.App, route.Service)!;
             var h2 = route.Port.HttpOptions?.H2Backend == true;
             ForwarderError result;
@@ -137,13 +147,13 @@ public sealed partial class HttpProxyMiddleware(
             }
             finally
             {
-                loads.Release(load);
+                lease.Dispose();
             }
             if (result == ForwarderError.None && info.Replay is { } replay)
             {
                 if (++hops > ReplayDirective.MaxHops)
                 {
-                    await Fail(context, StatusCodes.Status502BadGateway, requestId, $"replayed more than {ReplayDirective.MaxHops} times", "replay_limit");
+                    await Fail(context, ProxyError.ReplayLimit, requestId, $"replayed more than {ReplayDirective.MaxHops} times");
                     return;
                 }
                 if (replay.App is { } otherApp && otherApp != route.AppName)
@@ -154,8 +164,7 @@ public sealed partial class HttpProxyMiddleware(
                     var sameOrg = target is not null && target.App.Org == route.App.Org;
                     if (!sameOrg)
                     {
-                        await Fail(context, StatusCodes.Status502BadGateway, requestId, $"replay to app {otherApp}, which does not serve port {port}",
-                            target is null ? ErrorReasons.ReplayNoRoute : ErrorReasons.ReplayRefused);
+                        await Fail(context, target is null ? ProxyError.ReplayNoRoute : ProxyError.ReplayRefused, requestId, $"replay to app {otherApp}, which does not serve port {port}");
                         return;
                     }
                     route = target!;
@@ -164,7 +173,8 @@ public sealed partial class HttpProxyMiddleware(
                 steering = Steering.ForReplay(replay, instance.Id);
                 var source = $"instance={instance.Id};region={instance.Region};t={time.GetUtcNow().ToUnixTimeMilliseconds() * 1000}" + (replay.State is { } st ? $";state={st}" : "");
                 info = info with { Route = route, Replay = null, ReplaySource = source, Replayable = true };
-                context.Items[ProxiedRequest.ItemKey] = info;
+                context.Features.Set(info);
+                request = Request(route, instances, steering);
                 metrics.Count("replayed");
                 if (hasBody) context.Request.Body.Position = 0;
                 attempt = 0;
@@ -175,9 +185,9 @@ public sealed partial class HttpProxyMiddleware(
             var connectFailed = result == ForwarderError.Request && IsConnectFailure(failure);
             if (connectFailed)
             {
-                load.Eject(now + o.EjectionTime.Ticks);
-                metrics.Error("upstream_connect_refused");
-                if (!context.Response.HasStarted && !hasBody && attempt < MaxAttempts)
+                lease.Eject();
+                metrics.Error(ProxyError.UpstreamConnectRefused);
+                if (ProxyError.UpstreamConnectRefused.IsRetryable() && !context.Response.HasStarted && !hasBody && attempt < MaxAttempts)
                 {
                     // Nothing reached the instance: another one may take the request.
                     context.Response.Clear();
@@ -189,47 +199,46 @@ public sealed partial class HttpProxyMiddleware(
         }
     }
 
-    private (InstanceRoute? Instance, InstanceLoad? Load) Acquire(List<InstanceRoute> candidates, int port, int? hardLimit)
-    {
-        foreach (var candidate in candidates)
-        {
-            var load = state.Loads.For(candidate.Id, port);
-            if (load.TryAcquire(hardLimit)) return (candidate, load);
-        }
-        return (null, null);
-    }
+    /// <summary>
+    /// What the selector is asked for this request: the app's instances narrowed by steering; the
+    /// app's cap counts requests in flight (the client's connection is not the app's: no per-client cap).
+    /// </summary>
+    private static UpstreamRequest Request(PortRoute route, IReadOnlyList<InstanceRoute> instances, Steering steering) =>
+        new(route, steering.Filter(instances)) { PreferredRegions = steering.Regions, PreferredInstance = steering.PreferredInstance };
 
     private Task MapForwarderError(HttpContext context, ForwarderError error, string requestId, string app, Exception? exception)
     {
         var clientFault = ClientBodyStatus(error, exception);
-        var (status, reason, message) = error switch
+        var (proxyError, status, message) = error switch
         {
             ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled when clientFault is null
-                => (499, "client_closed", "the client went away"),
+                => (ProxyError.ClientClosed, 499, "the client went away"),
             // The client's body broke off: a stall past Kestrel's minimum data rate (408, RFC 9110
             // §15.5.9), bad chunked framing (400), too large (413). The client's fault, not the
             // app's; the app's half-sent request is aborted.
             // The forwarder reports it as a request or body error depending on when it struck.
             _ when clientFault is { } bodyStatus =>
-                (bodyStatus, bodyStatus == 408 ? "client_body_timeout" : "client_bad_body", bodyStatus == 408 ? "the request body did not arrive in time" : "the request body is malformed"),
-            ForwarderError.RequestTimedOut => (504, "upstream_timeout", $"{app} did not answer in time"),
-            ForwarderError.Request when IsConnectFailure(exception) => (502, "connect_failed", $"could not connect to an instance of {app}"),
-            _ => (502, "bad_upstream_response", $"{app} sent no valid response"),
+                (bodyStatus == 408 ? ProxyError.ClientBodyTimeout : ProxyError.ClientBadBody, bodyStatus, bodyStatus == 408 ? "the request body did not arrive in time" : "the request body is malformed"),
+            ForwarderError.RequestTimedOut => (ProxyError.UpstreamTimeout, 504, $"{app} did not answer in time"),
+            ForwarderError.Request when IsConnectFailure(exception) => (ProxyError.ConnectFailed, 502, $"could not connect to an instance of {app}"),
+            _ => (ProxyError.BadUpstreamResponse, 502, $"{app} sent no valid response"),
         };
-        if (status == 499)
+        if (proxyError == ProxyError.ClientClosed)
         {
-            metrics.Error(reason);
+            metrics.Error(proxyError);
             return Task.CompletedTask;
         }
         // After a broken body the rest of the connection cannot be framed: it ends with the answer.
-        return Fail(context, status, requestId, message, reason, close: clientFault is not null);
+        return Fail(context, proxyError, requestId, message, close: clientFault is not null, status: status);
     }
 
-    private async Task Fail(HttpContext context, int status, string requestId, string message, string reason, bool close = false, string? allow = null)
+    /// <summary>Counts, logs and answers one failure: its label and status from <see cref="ProxyErrors"/>, unless the client's body error names its own status.</summary>
+    private async Task Fail(HttpContext context, ProxyError error, string requestId, string message, bool close = false, string? allow = null, int? status = null)
     {
-        metrics.Error(reason);
-        LogFailed(requestId, status, message);
-        await HttpErrors.WriteAsync(context, status, requestId, message, close, allow);
+        var code = status ?? error.HttpStatus();
+        metrics.Error(error);
+        LogFailed(requestId, code, message);
+        await HttpErrors.WriteAsync(context, code, requestId, message, close, allow);
     }
 
     /// <summary>

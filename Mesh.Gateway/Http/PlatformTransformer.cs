@@ -21,7 +21,7 @@ public sealed class PlatformTransformer : HttpTransformer
     public override async ValueTask TransformRequestAsync(HttpContext context, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(context, proxyRequest, destinationPrefix, cancellationToken);
-        var info = (ProxiedRequest)context.Items[ProxiedRequest.ItemKey]!;
+        var info = context.Features.Get<ProxiedRequest>()!;
         var headers = proxyRequest.Headers;
         var sent = context.Request.Headers;
         // Headers the client's Connection names are for this hop only (RFC 9110 §7.6.1).
@@ -73,7 +73,7 @@ public sealed class PlatformTransformer : HttpTransformer
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext context, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
-        var info = (ProxiedRequest)context.Items[ProxiedRequest.ItemKey]!;
+        var info = context.Features.Get<ProxiedRequest>()!;
         if (info.Replayable && proxyResponse is not null && proxyResponse.Headers.TryGetValues(ReplayDirective.Header, out var values)
             && ReplayDirective.Parse(string.Join(';', values)) is { } replay)
         {

@@ -2,7 +2,7 @@ using Mesh.Gateway.Routing;
 
 namespace Mesh.Gateway.Http;
 
-/// <summary>What the HTTP stage knows about one request, handed to the transformer.</summary>
+/// <summary>What the HTTP stage knows about one request, handed to the transformer as a request feature.</summary>
 public sealed record ProxiedRequest(
     PortRoute Route,
     string RequestId,
@@ -24,6 +24,4 @@ public sealed record ProxiedRequest(
 
     /// <summary>The headers the client's <c>Connection</c> names (RFC 9110 §7.6.1), dropped from the request to the app.</summary>
     public IReadOnlyList<string> HopHeaders { get; init; } = [];
-
-    public const string ItemKey = "mesh.request";
 }

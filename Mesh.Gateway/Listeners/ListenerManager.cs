@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Mesh.Gateway.Forwarding;
 using Mesh.Gateway.Hosting;
+using Mesh.Gateway.Pipeline;
 using Mesh.Gateway.Routing;
 using Mesh.Gateway.Telemetry;
 using Microsoft.AspNetCore.Connections;
@@ -29,9 +31,6 @@ internal sealed partial class ListenerManager(
     IServiceProvider services,
     ILogger<ListenerManager> logger) : IHostedService, IAsyncDisposable
 {
-    public const string ListenerItem = "mesh.listener";
-    public const string KindItem = "mesh.kind";
-
     private readonly Dictionary<ListenerKey, BoundListener> _bound = [];
     private readonly HashSet<ListenerKey> _failedBinds = [];
     private readonly Lock _lock = new();
@@ -191,7 +190,7 @@ internal sealed partial class ListenerManager(
             var kind = table.KindAt(local.Address, local.Port);
             if (kind is null)
             {
-                metrics.Error(ErrorReasons.Of(RouteFailure.NoRoute));
+                metrics.Error(ProxyError.NoRoute);
                 connection.Abort();
                 await connection.DisposeAsync();
                 continue;
@@ -203,8 +202,7 @@ internal sealed partial class ListenerManager(
                 await connection.DisposeAsync();
                 continue;
             }
-            connection.Items[ListenerItem] = listener.Key;
-            connection.Items[KindItem] = kind.Value;
+            connection.Features.Set<IListenerFeature>(new ListenerFeature(listener.Key, kind.Value));
             listener.Track(connection);
             metrics.Accepted(kind.Value);
             connection.ConnectionClosed.Register(metrics.Closed);

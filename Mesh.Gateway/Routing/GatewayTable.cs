@@ -4,6 +4,7 @@ using Mesh.Domain.Apps;
 using Mesh.Domain.Ips;
 using Mesh.Domain.Routing;
 using Mesh.Gateway.Acme;
+using Mesh.Gateway.Forwarding;
 using Mesh.Interfaces.Model;
 
 namespace Mesh.Gateway.Routing;
@@ -154,25 +155,25 @@ public sealed class GatewayTable
     }
 
     /// <summary>The route for a connection to <paramref name="local"/>:<paramref name="port"/>; on a shared address, chosen by the server name.</summary>
-    public PortRoute? Resolve(IPAddress local, int port, string? serverName, out RouteFailure failure)
+    public PortRoute? Resolve(IPAddress local, int port, string? serverName, out ProxyError failure)
     {
         local = Normalize(local);
         if (_dedicated.TryGetValue((local, port), out var route))
         {
-            failure = RouteFailure.None;
+            failure = ProxyError.None;
             return route;
         }
         if (_shared.Contains(local))
         {
             if (serverName is not null && ByHostname(serverName, port) is { } named)
             {
-                failure = RouteFailure.None;
+                failure = ProxyError.None;
                 return named;
             }
-            failure = RouteFailure.UnknownServerName;
+            failure = ProxyError.UnknownServerName;
             return null;
         }
-        failure = RouteFailure.NoRoute;
+        failure = ProxyError.NoRoute;
         return null;
     }
 

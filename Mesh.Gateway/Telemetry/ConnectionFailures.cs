@@ -19,6 +19,8 @@ public sealed partial class ConnectionFailures(GatewayMetrics metrics, TimeProvi
         if (count > 0) LogFailure(logger, reason, count, detail);
     }
 
+    public void Fail(Forwarding.ProxyError error, string detail) => Fail(Forwarding.ProxyErrors.Label(error), detail);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection failures: {Reason} x{Count} since the last report (latest: {Detail})")]
     private static partial void LogFailure(ILogger logger, string reason, long count, string detail);
 }

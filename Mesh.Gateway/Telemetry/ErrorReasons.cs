@@ -1,8 +1,10 @@
-using Mesh.Gateway.Routing;
-
 namespace Mesh.Gateway.Telemetry;
 
-/// <summary>The reason labels of <c>mesh_gateway_connection_errors</c>, in one place.</summary>
+/// <summary>
+/// The reason labels of <c>mesh_gateway_connection_errors</c> for failures outside forwarding
+/// (handshakes, accept, binding, table building); those of a connection or request that is being
+/// forwarded are <see cref="Forwarding.ProxyErrors"/>'.
+/// </summary>
 public static class ErrorReasons
 {
     public const string TlsHandshake = "tls_handshake";
@@ -28,16 +30,4 @@ public static class ErrorReasons
     public const string InstanceAddressRefused = "instance_address_refused";
     /// <summary>A connection to a Flycast address from outside its org's private network: closed unread.</summary>
     public const string FlycastSourceRefused = "flycast_source_refused";
-
-    public static string Of(RouteFailure failure) => failure switch
-    {
-        RouteFailure.NoRoute => "no_route",
-        RouteFailure.UnknownServerName => UnknownServerName,
-        RouteFailure.NoHealthyInstance => "no_healthy_instance",
-        RouteFailure.Overloaded => "limit_reached",
-        RouteFailure.ConnectFailed => "connect_failed",
-        RouteFailure.AppConnectionLimit => "app_connection_limit",
-        RouteFailure.ClientConnectionLimit => "client_connection_limit",
-        _ => "none",
-    };
 }

@@ -70,6 +70,8 @@ public sealed class GatewayMetrics : IDisposable
         Count("error." + reason);
     }
 
+    public void Error(Forwarding.ProxyError error) => Error(Forwarding.ProxyErrors.Label(error));
+
     public void DnsAnswered(string rcode)
     {
         _dnsQueries.Add(1, new KeyValuePair<string, object?>("rcode", rcode));

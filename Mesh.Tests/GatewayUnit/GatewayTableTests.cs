@@ -1,5 +1,6 @@
 using System.Net;
 using Mesh.Domain.Routing;
+using Mesh.Gateway.Forwarding;
 using Mesh.Gateway.Routing;
 using Mesh.Interfaces.Config;
 using Mesh.Interfaces.Model;
@@ -22,7 +23,7 @@ public sealed class GatewayTableTests
         Assert.Equal("a", table.Resolve(IPAddress.Parse("10.0.0.1"), 443, null, out _)!.AppName);
         Assert.True(table.IsShared(IPAddress.Parse("10.9.9.9")));
         Assert.Null(table.Resolve(IPAddress.Parse("10.9.9.9"), 443, null, out var failure));
-        Assert.Equal(RouteFailure.UnknownServerName, failure);
+        Assert.Equal(ProxyError.UnknownServerName, failure);
         Assert.Equal("a", table.Resolve(IPAddress.Parse("10.9.9.9"), 443, "A.EXAMPLE.COM", out _)!.AppName);
         Assert.Equal(ListenerKind.Https, table.KindAt(IPAddress.Parse("::ffff:10.0.0.1"), 443));
         Assert.Equal("i1", Assert.Single(table.InstancesOf("a")).Id);
