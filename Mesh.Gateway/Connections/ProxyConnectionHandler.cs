@@ -77,7 +77,14 @@ public sealed partial class ProxyConnectionHandler(
                 var tracker = route.Kind == ListenerKind.PgTls ? new SessionTracker(postgres, upstream.Instance!.Address) : null;
                 try
                 {
-                    await Pump.RunAsync(connection.Transport, socket, idle, counts, stopping, tracker is null ? null : tracker.Feed);
+                    if (connection is Listeners.DirectSocketConnection direct)
+                    {
+                        await SocketPump.RunAsync(direct.Socket, socket, idle, counts, stopping, options.Value.TcpSplice);
+                    }
+                    else
+                    {
+                        await Pump.RunAsync(connection.Transport, socket, idle, counts, stopping, tracker is null ? null : tracker.Feed);
+                    }
                 }
                 finally
                 {

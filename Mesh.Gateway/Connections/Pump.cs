@@ -39,10 +39,12 @@ public static class Pump
         // instance. When the instance finishes (or either side fails) the connection is over:
         // the client gets its FIN and whatever it still sends has no reader.
         var first = await Task.WhenAny(up, down);
+        // Read before cancelling ourselves: whichever direction the idle timer ended first.
+        var timedOut = idle.IsCancellationRequested && !aborted.IsCancellationRequested;
         if (first == down || first.IsFaulted || first.IsCanceled) await idle.CancelAsync();
         try { await up; } catch (Exception e) when (IsEnd(e)) { }
         try { await down; } catch (Exception e) when (IsEnd(e)) { }
-        if (first != down && idle.IsCancellationRequested && !aborted.IsCancellationRequested && idleTimeout > TimeSpan.Zero)
+        if (timedOut && idleTimeout > TimeSpan.Zero)
         {
             throw new TimeoutException("idle timeout");
         }
