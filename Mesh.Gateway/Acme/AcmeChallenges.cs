@@ -39,6 +39,9 @@ public sealed class AcmeChallenges
     /// <summary>Every tls-alpn-01 challenge (the certificate cache builds their certificates ahead of the handshakes).</summary>
     public IEnumerable<AcmeChallengeRoute> TlsAlpn => _tlsAlpn.Values;
 
+    /// <summary>Whether any tls-alpn-01 challenge is open (only then do ClientHellos need their ALPN list read before the TLS stage).</summary>
+    public bool HasTlsAlpn => _tlsAlpn.Count > 0;
+
     public static AcmeChallenges From(IEnumerable<AppRoute> apps, bool wildcard)
     {
         var keyAuthorizations = new Dictionary<string, string>(StringComparer.Ordinal);

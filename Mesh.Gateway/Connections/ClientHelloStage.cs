@@ -11,17 +11,25 @@ using Microsoft.Extensions.Options;
 namespace Mesh.Gateway.Connections;
 
 /// <summary>
-/// The stage right before Kestrel's TLS stage: peeks the ClientHello (never consuming it) and
-/// makes the TLS choice with what Kestrel's callback cannot see, the ALPN list (acme-tls/1 for
-/// TLS-ALPN-01). A ClientHello that cannot be served is answered here with a TLS alert,
-/// <c>unrecognized_name</c> for an unknown SNI: at this point the ClientHello has been read and
-/// nothing written, so a plaintext alert record (RFC 8446 §6, §5.1) is what a TLS server would
-/// send. SslStream cannot: when the selection callback throws it closes without an alert.
+/// The stage right before Kestrel's TLS stage: while a tls-alpn-01 challenge is open, peeks the
+/// ClientHello (never consuming it) and makes the TLS choice with what Kestrel's callback cannot
+/// see, the ALPN list (acme-tls/1 for TLS-ALPN-01). A ClientHello that cannot be served is
+/// answered here with a TLS alert, <c>unrecognized_name</c> for an unknown SNI: at this point the
+/// ClientHello has been read and nothing written, so a plaintext alert record (RFC 8446 §6, §5.1)
+/// is what a TLS server would send. SslStream cannot: when the selection callback throws it
+/// closes without an alert. With no challenge open (nearly always) nothing is peeked or parsed:
+/// the handshake goes straight to Kestrel and <see cref="TlsOptionsSelector"/> decides from the
+/// SNI, writing the same alert itself before it refuses.
 /// </summary>
 public sealed class ClientHelloStage(GatewayState state, TlsOptionsSelector selector, GatewayMetrics metrics, IOptions<GatewayOptions> options)
 {
     public Func<ConnectionDelegate, ConnectionDelegate> Middleware => next => async connection =>
     {
+        if (!state.Table.Challenges.HasTlsAlpn)
+        {
+            await next(connection);
+            return;
+        }
         var input = connection.Transport.Input;
         ClientHelloInfo? hello;
         using (var cts = new CancellationTokenSource(options.Value.HandshakeTimeout))

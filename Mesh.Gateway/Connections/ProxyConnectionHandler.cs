@@ -61,14 +61,16 @@ public sealed partial class ProxyConnectionHandler(
         {
             if (route.Port.Has(Handlers.ProxyProto))
             {
-                await SendProxyHeaderAsync(socket, remote, local, route.Port.ProxyProtoOptions?.IsV2 == true, stopping);
+                await SendProxyHeaderAsync(socket, remote, local, route.Port.ProxyProtoOptions?.IsV2 == true, connection.Features.Get<ITlsHandshakeFeature>(), stopping);
             }
             var idle = route.Port.HttpOptions?.IdleTimeoutSeconds is { } seconds and > 0 ? TimeSpan.FromSeconds(seconds) : options.Value.IdleTimeout;
             var tracker = route.Kind == ListenerKind.PgTls ? new SessionTracker(postgres, lease.Instance!.Address) : null;
             PumpOutcome outcome;
             try
             {
-                outcome = await Pump.RunAsync(connection.Transport, socket, idle, counts, stopping, tracker is null ? null : tracker.Feed);
+                outcome = connection is Listeners.DirectSocketConnection direct
+                    ? await SocketPump.RunAsync(direct.Socket, socket, idle, counts, stopping, options.Value.TcpSplice)
+                    : await Pump.RunAsync(connection.Transport, socket, idle, counts, stopping, tracker is null ? null : tracker.Feed);
             }
             finally
             {
@@ -152,12 +154,15 @@ public sealed partial class ProxyConnectionHandler(
         }
     }
 
-    /// <summary>One PROXY header before any app byte: the client's address and the address:port it dialled.</summary>
-    private static async Task SendProxyHeaderAsync(Socket socket, IPEndPoint client, IPEndPoint dialled, bool v2, CancellationToken cancellationToken)
+    /// <summary>
+    /// One PROXY header before any app byte: the client's address and the address:port it dialled;
+    /// in v2 after TLS ended here, also the SSL TLV (client flag, version) and the SNI as authority.
+    /// </summary>
+    private static async Task SendProxyHeaderAsync(Socket socket, IPEndPoint client, IPEndPoint dialled, bool v2, ITlsHandshakeFeature? tls, CancellationToken cancellationToken)
     {
-        var buffer = new byte[Math.Max(ProxyProtocolWriter.MaxV1Length, ProxyProtocolWriter.MaxV2Length)];
+        var buffer = new byte[Math.Max(ProxyProtocolWriter.MaxV1Length, ProxyProtocolWriter.MaxV2LengthWithTlvs)];
         var length = v2
-            ? ProxyProtocolWriter.WriteV2(client, dialled, buffer)
+            ? ProxyProtocolWriter.WriteV2(client, dialled, ServerNames.Normalize(tls?.HostName), tls is null ? null : ProxySsl.Terminated(TlsVersionNames.Of(tls.Protocol)), buffer)
             : ProxyProtocolWriter.WriteV1(client, dialled, buffer);
         await socket.SendAsync(buffer.AsMemory(0, length), SocketFlags.None, cancellationToken);
     }

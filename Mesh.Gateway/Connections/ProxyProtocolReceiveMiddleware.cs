@@ -63,6 +63,7 @@ public sealed class ProxyProtocolReceiveMiddleware(ConnectionFailures failures, 
             input.AdvanceTo(buffer.GetPosition(consumed));
             // LOCAL (a balancer's health check) carries no addresses: keep the socket's own.
             if (header?.Source is { } source) connection.RemoteEndPoint = source;
+            if (header is not null) connection.Features.Set(new ProxyProtocolFeature(header));
             break;
         }
         await next(connection);

@@ -40,11 +40,13 @@ public static class Pump
         // instance. When the instance finishes (or either side fails) the connection is over:
         // the client gets its FIN and whatever it still sends has no reader.
         var first = await Task.WhenAny(up, down);
+        // Read before cancelling ourselves: whichever direction the idle timer ended first.
+        var timedOut = idle.IsCancellationRequested && !aborted.IsCancellationRequested;
         if (first == down || first.IsFaulted || first.IsCanceled) await idle.CancelAsync();
         var outcome = PumpOutcome.Completed;
         try { await up; } catch (Exception e) when (IsEnd(e)) { outcome = Failure(e, outcome); }
         try { await down; } catch (Exception e) when (IsEnd(e)) { outcome = Failure(e, outcome); }
-        if (first != down && idle.IsCancellationRequested && !aborted.IsCancellationRequested && idleTimeout > TimeSpan.Zero)
+        if (timedOut && idleTimeout > TimeSpan.Zero)
         {
             return PumpOutcome.IdleTimeout;
         }

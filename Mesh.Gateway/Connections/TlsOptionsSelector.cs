@@ -51,16 +51,37 @@ public sealed class TlsOptionsSelector(GatewayState state, CertificateCache cert
             SetRoute(features, made);
             return ValueTask.FromResult(chosen);
         }
-        // Not peeked (not a ClientHello the reader could parse): decided on the SNI alone.
+        // Not peeked (no challenge open, or not a ClientHello the reader could parse): decided on the SNI alone.
         var local = (IPEndPoint)context.Connection.LocalEndPoint!;
         var choice = Choose(state.Table, local, ServerNames.Normalize(context.ClientHelloInfo.ServerName), []);
-        if (choice.Options is null)
+        if (choice.Options is { } options)
         {
-            metrics.Error(choice.Reason!);
-            throw new AuthenticationException(choice.Message);
+            SetRoute(features, choice);
+            return ValueTask.FromResult(options);
         }
-        SetRoute(features, choice);
-        return ValueTask.FromResult(choice.Options);
+        return RefuseAsync(context, choice);
+    }
+
+    /// <summary>
+    /// Refuses a handshake with the alert its reason calls for. SslStream closes without one when
+    /// the callback throws, so the alert record goes out first, on the connection's own transport:
+    /// nothing has been written yet (the TLS stage waits for this callback before its ServerHello).
+    /// </summary>
+    private async ValueTask<SslServerAuthenticationOptions> RefuseAsync(TlsHandshakeCallbackContext context, TlsChoice choice)
+    {
+        metrics.Error(choice.Reason!);
+        if (choice.Alert is { } alert)
+        {
+            try
+            {
+                await context.Connection.Transport.Output.WriteAsync(ClientHelloStage.AlertRecord(alert), context.CancellationToken);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException or ObjectDisposedException)
+            {
+                // The client is gone already: nothing to tell it.
+            }
+        }
+        throw new AuthenticationException(choice.Message);
     }
 
     private static void SetRoute(IFeatureCollection features, TlsChoice choice)

@@ -79,6 +79,16 @@ public sealed class GatewayOptions
     public bool AcceptProxyProtocol { get; set; }
 
     /// <summary>
+    /// Raw TCP ports (no handlers, or only <c>proxy_proto</c>) copy socket to socket, without a
+    /// Kestrel pipe on the client side, unless <see cref="AcceptProxyProtocol"/> puts a stage before
+    /// the copy. Off: every TCP connection goes through Kestrel's transport like the other kinds.
+    /// </summary>
+    public bool DirectTcp { get; set; } = true;
+
+    /// <summary>On Linux, the socket-to-socket copy moves bytes with splice(2) through a kernel pipe (no copy into the process); off: through a buffer.</summary>
+    public bool TcpSplice { get; set; } = true;
+
+    /// <summary>
     /// With <see cref="AcceptProxyProtocol"/>: the balancers' networks (comma-separated CIDRs or
     /// addresses). A connection from anywhere else is closed and counted, since its PROXY header
     /// could claim any client address. Empty: every source is trusted (said once at start).

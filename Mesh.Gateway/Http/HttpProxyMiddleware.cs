@@ -78,7 +78,8 @@ public sealed partial class HttpProxyMiddleware(
             await Fail(context, status == StatusCodes.Status421MisdirectedRequest ? ProxyError.Misdirected : ProxyError.NoRoute, requestId, error!);
             return;
         }
-        var https = kind == ListenerKind.Https;
+        // TLS ended here, or by the balancer in front (its PROXY v2 SSL TLV says so).
+        var https = kind == ListenerKind.Https || context.Features.Get<ProxyProtocolFeature>()?.ClientSsl == true;
         // Flycast is plain HTTP inside the private network (no certificate names APP.flycast), so
         // force_https does not apply there, as on the mirrored platform.
         if (route.Port.ForceHttps && !https && !table.IsPrivate(local))

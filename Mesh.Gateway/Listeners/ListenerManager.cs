@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Mesh.Gateway.Connections;
 using Mesh.Gateway.Forwarding;
 using Mesh.Gateway.Hosting;
 using Mesh.Gateway.Pipeline;
@@ -42,6 +43,7 @@ internal sealed partial class ListenerManager(
         SocketOptionsWithPool(services.GetService<IMemoryPoolFactory<byte>>()),
         loggerFactory.CreateLogger<SocketConnectionContextFactory>());
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Lazy<ProxyConnectionHandler> _directHandler = new(() => ActivatorUtilities.CreateInstance<ProxyConnectionHandler>(services));
 
     /// <summary>
     /// Socket options whose connections take their buffers from Kestrel's pool factory. The
@@ -184,10 +186,12 @@ internal sealed partial class ListenerManager(
                 continue;
             }
             accepted.NoDelay = true;
-            var connection = _factory.Create(accepted);
-            var local = (IPEndPoint)connection.LocalEndPoint!;
+            var local = (IPEndPoint)accepted.LocalEndPoint!;
             var table = state.Table;
             var kind = table.KindAt(local.Address, local.Port);
+            // A raw TCP port with no stage before the handler skips Kestrel: socket-to-socket copy.
+            var direct = kind == ListenerKind.Tcp && options.Value.DirectTcp && !options.Value.AcceptProxyProtocol;
+            ConnectionContext connection = direct ? new DirectSocketConnection(accepted) : _factory.Create(accepted);
             if (kind is null)
             {
                 metrics.Error(ProxyError.NoRoute);
@@ -206,6 +210,11 @@ internal sealed partial class ListenerManager(
             listener.Track(connection);
             metrics.Accepted(kind.Value);
             connection.ConnectionClosed.Register(metrics.Closed);
+            if (connection is DirectSocketConnection raw)
+            {
+                _ = Task.Run(() => RunDirectAsync(raw));
+                continue;
+            }
             try
             {
                 await transport.Dispatch(kind.Value, connection, _stopping.Token);
@@ -218,12 +227,32 @@ internal sealed partial class ListenerManager(
         }
     }
 
+    /// <summary>The TCP handler run on a direct connection, as Kestrel would run it on one of its own.</summary>
+    private async Task RunDirectAsync(DirectSocketConnection connection)
+    {
+        try
+        {
+            await _directHandler.Value.OnConnectedAsync(connection);
+        }
+        catch (Exception e)
+        {
+            LogDirectFailed(connection.ConnectionId, e.GetType().Name, e.Message);
+        }
+        finally
+        {
+            await connection.DisposeAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None);
         _factory.Dispose();
         _stopping.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Connection}: the TCP handler failed: {Error}: {Message}")]
+    private partial void LogDirectFailed(string connection, string error, string message);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Listening on {Endpoint}")]
     private partial void LogBound(string endpoint);

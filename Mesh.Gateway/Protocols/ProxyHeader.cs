@@ -11,4 +11,6 @@ namespace Mesh.Gateway.Protocols;
 /// <param name="Source">The original client endpoint.</param>
 /// <param name="Destination">The endpoint the client dialled.</param>
 /// <param name="Version">1 (text) or 2 (binary).</param>
-public sealed record ProxyHeader(IPEndPoint? Source, IPEndPoint? Destination, int Version);
+/// <param name="Authority">v2 PP2_TYPE_AUTHORITY: the host name the client asked for (its SNI), when sent.</param>
+/// <param name="Ssl">v2 PP2_TYPE_SSL: the TLS the sender ended, when sent.</param>
+public sealed record ProxyHeader(IPEndPoint? Source, IPEndPoint? Destination, int Version, string? Authority = null, ProxySsl? Ssl = null);

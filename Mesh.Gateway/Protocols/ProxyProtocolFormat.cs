@@ -50,4 +50,25 @@ internal static class ProxyProtocolFormat
 
     /// <summary>§2.2: each TLV after the address block is type (1), length (2, big-endian), then the value.</summary>
     public const int TlvHeaderLength = 3;
+
+    /// <summary>§2.2.2: PP2_TYPE_AUTHORITY, the host name the client asked for (UTF-8).</summary>
+    public const byte TypeAuthority = 0x02;
+
+    /// <summary>§2.2.5: PP2_TYPE_SSL: client (1) and verify (4, big-endian), then sub-TLVs.</summary>
+    public const byte TypeSsl = 0x20;
+
+    /// <summary>§2.2.5: the SSL TLV's fixed part: client (1) + verify (4).</summary>
+    public const int SslFixedLength = 5;
+
+    /// <summary>§2.2.5: PP2_SUBTYPE_SSL_VERSION, e.g. "TLSv1.3" (US-ASCII).</summary>
+    public const byte SubtypeSslVersion = 0x21;
+
+    /// <summary>§2.2.5: PP2_SUBTYPE_SSL_CIPHER, the cipher's name (US-ASCII).</summary>
+    public const byte SubtypeSslCipher = 0x23;
+
+    /// <summary>The longest authority this gateway writes: a DNS name is at most 253 bytes (RFC 1035 §2.3.4).</summary>
+    public const int MaxAuthorityLength = 255;
+
+    /// <summary>The longest version or cipher name this gateway writes in a sub-TLV.</summary>
+    public const int MaxSslNameLength = 64;
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Net;
+using System.Text;
 
 namespace Mesh.Gateway.Protocols;
 
@@ -235,13 +236,14 @@ public static class ProxyProtocolReader
             int sourcePort = BinaryPrimitives.ReadUInt16BigEndian(block[(2 * addressLength)..]);
             int destinationPort = BinaryPrimitives.ReadUInt16BigEndian(block[((2 * addressLength) + 2)..]);
 
-            // The TLVs after the address block are skipped, but they must tile the rest of the header exactly.
-            if (!TlvsAreWellFormed(buffer.Slice(ProxyProtocolFormat.V2FixedLength + addressBlock, blockLength - addressBlock)))
+            // The TLVs after the address block must tile the rest of the header exactly; the
+            // authority and SSL ones are kept, the others skipped.
+            if (!TryReadTlvs(buffer.Slice(ProxyProtocolFormat.V2FixedLength + addressBlock, blockLength - addressBlock), out var authority, out var ssl))
             {
                 return PeekResult.Invalid;
             }
 
-            result = new ProxyHeader(new IPEndPoint(source, sourcePort), new IPEndPoint(destination, destinationPort), 2);
+            result = new ProxyHeader(new IPEndPoint(source, sourcePort), new IPEndPoint(destination, destinationPort), 2, authority, ssl);
         }
 
         header = result;
@@ -249,27 +251,77 @@ public static class ProxyProtocolReader
         return PeekResult.Parsed;
     }
 
-    private static bool TlvsAreWellFormed(ReadOnlySequence<byte> tlvs)
+    private static bool TryReadTlvs(ReadOnlySequence<byte> tlvs, out string? authority, out ProxySsl? ssl)
     {
+        authority = null;
+        ssl = null;
         var reader = new SequenceReader<byte>(tlvs);
         while (!reader.End)
         {
-            if (reader.Remaining < ProxyProtocolFormat.TlvHeaderLength)
+            if (!TryReadTlv(ref reader, out var type, out var value))
             {
                 return false;
             }
 
-            reader.Advance(1);
-            reader.TryReadBigEndian(out short signedLength);
-            var length = (ushort)signedLength;
-            if (reader.Remaining < length)
+            if (type == ProxyProtocolFormat.TypeAuthority)
             {
-                return false;
+                authority = Encoding.UTF8.GetString(value);
             }
-
-            reader.Advance(length);
+            else if (type == ProxyProtocolFormat.TypeSsl)
+            {
+                if (!TryReadSsl(value, out ssl))
+                {
+                    return false;
+                }
+            }
         }
 
+        return true;
+    }
+
+    /// <summary>§2.2.5: client, verify, then sub-TLVs that tile the rest of the value exactly.</summary>
+    private static bool TryReadSsl(ReadOnlySequence<byte> value, out ProxySsl? ssl)
+    {
+        ssl = null;
+        var reader = new SequenceReader<byte>(value);
+        if (!reader.TryRead(out var client) || !reader.TryReadBigEndian(out int verify))
+        {
+            return false;
+        }
+
+        string? version = null;
+        string? cipher = null;
+        while (!reader.End)
+        {
+            if (!TryReadTlv(ref reader, out var type, out var sub))
+            {
+                return false;
+            }
+
+            if (type == ProxyProtocolFormat.SubtypeSslVersion) version = Encoding.ASCII.GetString(sub);
+            else if (type == ProxyProtocolFormat.SubtypeSslCipher) cipher = Encoding.ASCII.GetString(sub);
+        }
+
+        ssl = new ProxySsl(client, (uint)verify, version, cipher);
+        return true;
+    }
+
+    private static bool TryReadTlv(ref SequenceReader<byte> reader, out byte type, out ReadOnlySequence<byte> value)
+    {
+        value = default;
+        if (!reader.TryRead(out type) || !reader.TryReadBigEndian(out short signedLength))
+        {
+            return false;
+        }
+
+        var length = (ushort)signedLength;
+        if (reader.Remaining < length)
+        {
+            return false;
+        }
+
+        value = reader.UnreadSequence.Slice(0, length);
+        reader.Advance(length);
         return true;
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 
 namespace Mesh.Gateway.Protocols;
 
@@ -19,8 +20,17 @@ public static class ProxyProtocolWriter
     /// <summary>Longest v1 header, "PROXY UNKNOWN" with two full IPv6 addresses and ports (§2.1).</summary>
     public const int MaxV1Length = ProxyProtocolFormat.MaxV1Length;
 
-    /// <summary>Longest v2 header this writer produces: 16 fixed bytes plus the IPv6 address block (§2.2).</summary>
+    /// <summary>Longest v2 header without TLVs: 16 fixed bytes plus the IPv6 address block (§2.2).</summary>
     public const int MaxV2Length = ProxyProtocolFormat.V2FixedLength + ProxyProtocolFormat.IPv6BlockLength;
+
+    /// <summary>
+    /// Longest v2 header this writer produces with TLVs: an authority of up to 255 bytes and an SSL
+    /// TLV with version and cipher names of up to 64 bytes each (longer ones are left out).
+    /// </summary>
+    public const int MaxV2LengthWithTlvs = MaxV2Length
+        + ProxyProtocolFormat.TlvHeaderLength + ProxyProtocolFormat.MaxAuthorityLength
+        + ProxyProtocolFormat.TlvHeaderLength + ProxyProtocolFormat.SslFixedLength
+        + (2 * (ProxyProtocolFormat.TlvHeaderLength + ProxyProtocolFormat.MaxSslNameLength));
 
     /// <summary>Writes "PROXY TCP4|TCP6 src dst sport dport\r\n" and returns its length.</summary>
     /// <exception cref="ArgumentException">The buffer is too small for this header.</exception>
@@ -52,7 +62,17 @@ public static class ProxyProtocolWriter
 
     /// <summary>Writes the v2 binary header with the PROXY command and returns its length.</summary>
     /// <exception cref="ArgumentException">The buffer is too small for this header.</exception>
-    public static int WriteV2(IPEndPoint source, IPEndPoint destination, Span<byte> destinationBuffer)
+    public static int WriteV2(IPEndPoint source, IPEndPoint destination, Span<byte> destinationBuffer) =>
+        WriteV2(source, destination, null, null, destinationBuffer);
+
+    /// <summary>
+    /// Writes the v2 binary header with the PROXY command, followed by PP2_TYPE_AUTHORITY when
+    /// <paramref name="authority"/> is given and PP2_TYPE_SSL when <paramref name="ssl"/> is
+    /// (§2.2.2, §2.2.5), and returns its length. An authority or name too long for
+    /// <see cref="MaxV2LengthWithTlvs"/> is left out rather than cut.
+    /// </summary>
+    /// <exception cref="ArgumentException">The buffer is too small for this header.</exception>
+    public static int WriteV2(IPEndPoint source, IPEndPoint destination, string? authority, ProxySsl? ssl, Span<byte> destinationBuffer)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(destination);
@@ -60,13 +80,12 @@ public static class ProxyProtocolWriter
         Span<byte> sourceAddress = stackalloc byte[16];
         Span<byte> destinationAddress = stackalloc byte[16];
         var addressLength = Normalize(source.Address, destination.Address, sourceAddress, destinationAddress);
-        var blockLength = addressLength == 4 ? ProxyProtocolFormat.IPv4BlockLength : ProxyProtocolFormat.IPv6BlockLength;
+        var addressBlock = addressLength == 4 ? ProxyProtocolFormat.IPv4BlockLength : ProxyProtocolFormat.IPv6BlockLength;
 
-        Span<byte> header = stackalloc byte[MaxV2Length];
+        Span<byte> header = stackalloc byte[MaxV2LengthWithTlvs];
         ProxyProtocolFormat.V2Signature.CopyTo(header);
         header[12] = ProxyProtocolFormat.V2Version | ProxyProtocolFormat.CommandProxy;
         header[13] = addressLength == 4 ? ProxyProtocolFormat.TcpOverIPv4 : ProxyProtocolFormat.TcpOverIPv6;
-        BinaryPrimitives.WriteUInt16BigEndian(header[14..], (ushort)blockLength);
 
         var block = header[ProxyProtocolFormat.V2FixedLength..];
         sourceAddress[..addressLength].CopyTo(block);
@@ -74,9 +93,55 @@ public static class ProxyProtocolWriter
         BinaryPrimitives.WriteUInt16BigEndian(block[(2 * addressLength)..], (ushort)source.Port);
         BinaryPrimitives.WriteUInt16BigEndian(block[((2 * addressLength) + 2)..], (ushort)destination.Port);
 
-        var length = ProxyProtocolFormat.V2FixedLength + blockLength;
+        var written = addressBlock;
+        if (authority is not null)
+        {
+            written += WriteTextTlv(ProxyProtocolFormat.TypeAuthority, authority, Encoding.UTF8, ProxyProtocolFormat.MaxAuthorityLength, block[written..]);
+        }
+        if (ssl is not null)
+        {
+            written += WriteSsl(ssl, block[written..]);
+        }
+
+        BinaryPrimitives.WriteUInt16BigEndian(header[14..], (ushort)written);
+        var length = ProxyProtocolFormat.V2FixedLength + written;
         CopyOut(header[..length], destinationBuffer);
         return length;
+    }
+
+    /// <summary>PP2_TYPE_SSL: client, verify, then the version and cipher sub-TLVs that are known.</summary>
+    private static int WriteSsl(ProxySsl ssl, Span<byte> destination)
+    {
+        var value = destination[ProxyProtocolFormat.TlvHeaderLength..];
+        value[0] = ssl.Client;
+        BinaryPrimitives.WriteUInt32BigEndian(value[1..], ssl.Verify);
+        var length = ProxyProtocolFormat.SslFixedLength;
+        if (ssl.Version is not null)
+        {
+            length += WriteTextTlv(ProxyProtocolFormat.SubtypeSslVersion, ssl.Version, Encoding.ASCII, ProxyProtocolFormat.MaxSslNameLength, value[length..]);
+        }
+        if (ssl.Cipher is not null)
+        {
+            length += WriteTextTlv(ProxyProtocolFormat.SubtypeSslCipher, ssl.Cipher, Encoding.ASCII, ProxyProtocolFormat.MaxSslNameLength, value[length..]);
+        }
+        destination[0] = ProxyProtocolFormat.TypeSsl;
+        BinaryPrimitives.WriteUInt16BigEndian(destination[1..], (ushort)length);
+        return ProxyProtocolFormat.TlvHeaderLength + length;
+    }
+
+    /// <summary>One TLV holding <paramref name="text"/>; nothing when it is empty or longer than <paramref name="maxLength"/> bytes.</summary>
+    private static int WriteTextTlv(byte type, string text, Encoding encoding, int maxLength, Span<byte> destination)
+    {
+        var length = encoding.GetByteCount(text);
+        if (length == 0 || length > maxLength)
+        {
+            return 0;
+        }
+
+        destination[0] = type;
+        BinaryPrimitives.WriteUInt16BigEndian(destination[1..], (ushort)length);
+        encoding.GetBytes(text, destination[ProxyProtocolFormat.TlvHeaderLength..]);
+        return ProxyProtocolFormat.TlvHeaderLength + length;
     }
 
     /// <summary>Writes a v1 header into <paramref name="writer"/> and advances it.</summary>

@@ -187,6 +187,49 @@ public sealed class ProxyProtocolReaderTests
     }
 
     [Fact]
+    public void V2_authority_and_ssl_tlvs_are_read()
+    {
+        byte[] addresses = [10, 0, 0, 1, 10, 0, 0, 2, 0x9C, 0x40, 0x01, 0xBB];
+        byte[] tlvs =
+        [
+            0x02, 0x00, 0x0B, .. "example.com"u8, // PP2_TYPE_AUTHORITY
+            0x20, 0x00, 0x0F, 0x01, 0, 0, 0, 1, // PP2_TYPE_SSL: client SSL, not verified, then:
+            0x21, 0x00, 0x07, .. "TLSv1.3"u8, // PP2_SUBTYPE_SSL_VERSION
+        ];
+        var header = AssertParsed(V2(0x21, 0x11, [.. addresses, .. tlvs]));
+        Assert.Equal("example.com", header.Authority);
+        Assert.Equal(new ProxySsl(0x01, 1, "TLSv1.3"), header.Ssl);
+        Assert.True(header.Ssl!.ClientSsl);
+
+        // PP2_TYPE_SSL without PP2_CLIENT_SSL: the sender says the client did not use TLS.
+        var plain = AssertParsed(V2(0x21, 0x11, [.. addresses, 0x20, 0x00, 0x05, 0x00, 0, 0, 0, 0]));
+        Assert.False(plain.Ssl!.ClientSsl);
+        Assert.Null(plain.Authority);
+        Assert.Null(AssertParsed(V2(0x21, 0x11, addresses)).Ssl);
+    }
+
+    [Fact]
+    public void V2_malformed_ssl_tlvs_are_invalid()
+    {
+        byte[] addresses = [10, 0, 0, 1, 10, 0, 0, 2, 0x9C, 0x40, 0x01, 0xBB];
+        AssertInvalid(V2(0x21, 0x11, [.. addresses, 0x20, 0x00, 0x04, 0x01, 0, 0, 0])); // shorter than client + verify
+        AssertInvalid(V2(0x21, 0x11, [.. addresses, 0x20, 0x00, 0x08, 0x01, 0, 0, 0, 0, 0x21, 0x00, 0x07])); // sub-TLV value overruns
+        AssertInvalid(V2(0x21, 0x11, [.. addresses, 0x20, 0x00, 0x07, 0x01, 0, 0, 0, 0, 0x21, 0x00])); // truncated sub-TLV header
+    }
+
+    [Theory]
+    [InlineData("192.168.0.1:56324", "192.168.0.11:443")]
+    [InlineData("[2001:db8::1]:56324", "[2001:db8::11]:443")]
+    public void Writer_tlvs_read_back_from_every_delivery_shape(string source, string destination)
+    {
+        var buffer = new byte[ProxyProtocolWriter.MaxV2LengthWithTlvs];
+        var ssl = ProxySsl.Terminated("TLSv1.2");
+        var written = ProxyProtocolWriter.WriteV2(IPEndPoint.Parse(source), IPEndPoint.Parse(destination), "app.example.com", ssl, buffer);
+        var header = AssertParsed(buffer[..written]);
+        Assert.Equal(Expected(IPEndPoint.Parse(source), IPEndPoint.Parse(destination), 2) with { Authority = "app.example.com", Ssl = ssl }, header);
+    }
+
+    [Fact]
     public void V2_local_uses_the_real_endpoints_and_skips_the_block()
     {
         Assert.Equal(new ProxyHeader(null, null, 2), AssertParsed(V2(0x20, 0x00)));

@@ -22,6 +22,33 @@ public sealed class ProxyProtocolWriterTests
     }
 
     [Fact]
+    public void V2_after_tls_carries_the_authority_and_ssl_tlvs()
+    {
+        var buffer = new byte[ProxyProtocolWriter.MaxV2LengthWithTlvs];
+        var written = ProxyProtocolWriter.WriteV2(IPEndPoint.Parse("192.168.0.1:56324"), IPEndPoint.Parse("192.168.0.11:443"), "www.example.com", ProxySsl.Terminated("TLSv1.3"), buffer);
+        byte[] expected =
+        [
+            0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A,
+            0x21, 0x11, 0x00, 12 + 18 + 18,
+            192, 168, 0, 1, 192, 168, 0, 11, 0xDC, 0x04, 0x01, 0xBB,
+            0x02, 0x00, 0x0F, .. "www.example.com"u8, // PP2_TYPE_AUTHORITY: the SNI
+            0x20, 0x00, 0x0F, 0x01, 0x00, 0x00, 0x00, 0x01, // PP2_TYPE_SSL: PP2_CLIENT_SSL, no verified client certificate
+            0x21, 0x00, 0x07, .. "TLSv1.3"u8, // PP2_SUBTYPE_SSL_VERSION
+        ];
+        Assert.Equal(expected, buffer[..written]);
+    }
+
+    [Fact]
+    public void V2_leaves_out_an_authority_too_long_for_a_dns_name()
+    {
+        var buffer = new byte[ProxyProtocolWriter.MaxV2LengthWithTlvs];
+        var written = ProxyProtocolWriter.WriteV2(IPEndPoint.Parse("192.168.0.1:1"), IPEndPoint.Parse("192.168.0.11:443"), new string('a', 256), null, buffer);
+        Assert.Equal(16 + 12, written);
+        var longest = ProxyProtocolWriter.WriteV2(IPEndPoint.Parse("[2001:db8::1]:1"), IPEndPoint.Parse("[2001:db8::2]:2"), new string('a', 255), new ProxySsl(1, 1, new string('v', 64), new string('c', 64)), buffer);
+        Assert.Equal(ProxyProtocolWriter.MaxV2LengthWithTlvs, longest);
+    }
+
+    [Fact]
     public void Maximum_lengths_are_the_specs()
     {
         Assert.Equal(107, ProxyProtocolWriter.MaxV1Length);
