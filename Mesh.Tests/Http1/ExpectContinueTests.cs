@@ -1,0 +1,52 @@
+using Mesh.Tests.Cluster;
+using Mesh.Tests.Infrastructure;
+
+namespace Mesh.Tests.Http1;
+
+/// <summary>
+/// <c>Expect: 100-continue</c> (RFC 9110 §10.1.1): a client that waits before sending its body
+/// hears <c>100 Continue</c>, then the final answer; when the app answers at once without
+/// reading the body, that answer reaches the client instead, and the body need never be sent.
+/// </summary>
+[Collection(ProcessTests.Name)]
+public sealed class ExpectContinueTests(Http1Gateway gateway) : IClassFixture<Http1Gateway>
+{
+    private static string Post(string path) => $"POST {path} HTTP/1.1\r\nHost: app.test\r\nContent-Length: 7\r\nExpect: 100-continue\r\n\r\n";
+
+    [Fact]
+    public async Task A_client_waiting_for_100_continue_gets_it_then_the_answer_and_the_body_reaches_the_app()
+    {
+        await using var client = await Http1Client.ConnectAsync(gateway.V4);
+        await client.SendAsync(Post("/expect"));
+        // Nothing of the body is sent until the go-ahead.
+        var interim = await client.ReadResponseAsync();
+        Assert.True(interim.Status == 100, interim.ToString());
+        await client.SendAsync("payload");
+        var final = await client.ReadResponseAsync();
+        Assert.True(final.Status == 200, final.ToString());
+        Assert.Contains("body=payload\n", final.BodyText);
+        Assert.Equal("payload", System.Text.Encoding.ASCII.GetString(gateway.App.Requests.Last(r => r.Target == "/expect").Body));
+    }
+
+    [Fact]
+    public async Task Curl_with_expect_100_continue_sees_100_then_200()
+    {
+        var r = await Tool.RunAsync("curl", ["-s", "-i", "--max-time", "20", "--http1.1", "-H", "Expect: 100-continue", "--data-binary", "curl-payload", $"http://{gateway.V4}/expect-curl"]);
+        Assert.StartsWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200", r.Stdout);
+        Assert.Contains("body=curl-payload\n", r.Stdout);
+    }
+
+    [Theory]
+    [InlineData("/417", 417)]
+    [InlineData("/early", 401)]
+    public async Task An_app_that_answers_before_reading_the_body_is_relayed_without_the_body_being_sent(string path, int status)
+    {
+        await using var client = await Http1Client.ConnectAsync(gateway.V4);
+        await client.SendAsync(Post(path));
+        // The app's final answer, not a 100 Continue the app never sent: the client keeps its body.
+        var answer = await client.ReadResponseAsync();
+        Assert.True(answer.Status == status, answer.ToString());
+        if (status == 401) Assert.Equal("unauthorized", answer.BodyText);
+        Assert.Empty(gateway.App.Requests.Last(r => r.Target == path).Body);
+    }
+}
