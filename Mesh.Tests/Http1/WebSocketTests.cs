@@ -48,6 +48,7 @@ public sealed class WebSocketTests(Http1Gateway gateway) : IClassFixture<Http1Ga
         // HTTP/1.1 only: the Upgrade handshake, not h2's extended CONNECT.
         socket.Options.HttpVersion = HttpVersion.Version11;
         socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        socket.Options.CollectHttpResponseDetails = true;
         await socket.ConnectAsync(uri, invoker, cts.Token);
         Assert.Equal(HttpStatusCode.SwitchingProtocols, socket.HttpStatusCode);
 
