@@ -16,16 +16,22 @@ public sealed class UpstreamCloseTests(Http1Gateway gateway) : IClassFixture<Htt
 
     private static Task<CliResult> Curl(params string[] args) => Tool.RunAsync("curl", ["-s", "-i", "--max-time", "20", .. args]);
 
+    /// <summary>Waits until the app has closed the connection that served an answer (its <c>X-Connection</c>).</summary>
+    private Task AppClosedAsync(string? connection) =>
+        Eventually.Until(() => Task.FromResult(App.HasEnded(int.Parse(connection!))), ended => ended, TimeSpan.FromSeconds(10));
+
+    private static string? Header(string curlOutput, string name) =>
+        curlOutput.Split("\r\n").TakeWhile(l => l.Length > 0).FirstOrDefault(l => l.StartsWith(name + ":", StringComparison.OrdinalIgnoreCase))?[(name.Length + 1)..].Trim();
+
     [Fact]
     public async Task The_next_request_succeeds_after_the_app_closed_a_kept_alive_connection()
     {
         for (var round = 0; round < 3; round++)
         {
-            var closed = App.Closed;
             var first = await Curl($"http://{gateway.PooledV4}/then-close");
             Assert.StartsWith("HTTP/1.1 200", first.Stdout);
             // The app has closed the connection the gateway keeps for the next request.
-            await Eventually.Until(() => Task.FromResult(App.Closed), c => c > closed, TimeSpan.FromSeconds(10));
+            await AppClosedAsync(Header(first.Stdout, "X-Connection"));
             var next = await Curl("--data-binary", $"round-{round}", $"http://{gateway.PooledV4}/after-close");
             Assert.StartsWith("HTTP/1.1 200", next.Stdout);
             Assert.Contains($"POST /after-close\nbody=round-{round}\n", next.Stdout);
@@ -38,11 +44,10 @@ public sealed class UpstreamCloseTests(Http1Gateway gateway) : IClassFixture<Htt
     public async Task The_next_request_on_the_same_client_connection_succeeds_after_the_app_closed_its_connection()
     {
         await using var client = await Http1Client.ConnectAsync(gateway.PooledV4);
-        var closed = App.Closed;
         await client.SendAsync("GET /then-close HTTP/1.1\r\nHost: app.test\r\n\r\n");
         var first = await client.ReadResponseAsync();
         Assert.True(first.Status == 200, first.ToString());
-        await Eventually.Until(() => Task.FromResult(App.Closed), c => c > closed, TimeSpan.FromSeconds(10));
+        await AppClosedAsync(first.Header("X-Connection"));
         await client.SendAsync("POST /after-close-same HTTP/1.1\r\nHost: app.test\r\nContent-Length: 4\r\n\r\nsame");
         var next = await client.ReadResponseAsync();
         Assert.True(next.Status == 200, next.ToString());

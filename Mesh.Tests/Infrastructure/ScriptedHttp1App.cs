@@ -7,7 +7,7 @@ namespace Mesh.Tests.Infrastructure;
 /// <summary>
 /// A raw HTTP/1.1 app on a free loopback port whose answers are chosen by path, written byte for
 /// byte, so tests control the framing a proxy has to relay. It keeps connections alive (unless
-/// the request says <c>Connection: close</c>), counts the connections it accepts and closes,
+/// the request says <c>Connection: close</c>), counts the connections it accepts, knows which have ended,
 /// and records every request with its decoded body, trailer fields and connection number.
 /// <list type="bullet">
 /// <item>any other path: 200 with Content-Length, the body "METHOD TARGET", "body=…" and one "trailer …" line per trailer field;</item>
@@ -30,16 +30,19 @@ internal sealed class ScriptedHttp1App : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Socket> _sockets = [];
     private readonly List<ScriptedRequest> _requests = [];
+    private readonly HashSet<int> _ended = [];
     private int _accepted;
-    private int _closed;
 
     public string Address => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
 
     /// <summary>TCP connections accepted so far.</summary>
     public int Accepted => Volatile.Read(ref _accepted);
 
-    /// <summary>Connections that have ended, whichever side ended them.</summary>
-    public int Closed => Volatile.Read(ref _closed);
+    /// <summary>True once the app's connection number <paramref name="connection"/> (an answer's <c>X-Connection</c>) has ended.</summary>
+    public bool HasEnded(int connection)
+    {
+        lock (_ended) return _ended.Contains(connection);
+    }
 
     public IReadOnlyList<ScriptedRequest> Requests
     {
@@ -124,7 +127,7 @@ internal sealed class ScriptedHttp1App : IAsyncDisposable
         finally
         {
             socket.Dispose();
-            Interlocked.Increment(ref _closed);
+            lock (_ended) _ended.Add(connection);
         }
     }
 
