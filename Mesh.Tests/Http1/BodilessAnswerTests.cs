@@ -9,7 +9,8 @@ namespace Mesh.Tests.Http1;
 /// no wait for a body that never comes.
 /// </summary>
 [Collection(ProcessTests.Name)]
-public sealed class BodilessAnswerTests(Http1Gateway gateway) : IClassFixture<Http1Gateway>
+[Collection(Http1Gateway.Collection)]
+public sealed class BodilessAnswerTests(Http1Gateway gateway)
 {
     [Theory]
     [InlineData("HEAD /sized", 200)]

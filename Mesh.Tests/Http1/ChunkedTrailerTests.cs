@@ -10,7 +10,8 @@ namespace Mesh.Tests.Http1;
 /// both (Kestrel writes no HTTP/1.1 response trailers, HttpClient sends no request trailers).
 /// </summary>
 [Collection(ProcessTests.Name)]
-public sealed class ChunkedTrailerTests(Http1Gateway gateway) : IClassFixture<Http1Gateway>
+[Collection(Http1Gateway.Collection)]
+public sealed class ChunkedTrailerTests(Http1Gateway gateway)
 {
     private static Task<CliResult> Curl(params string[] args) => Tool.RunAsync("curl", ["-s", "-i", "--max-time", "20", .. args]);
 

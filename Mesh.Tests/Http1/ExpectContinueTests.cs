@@ -9,7 +9,8 @@ namespace Mesh.Tests.Http1;
 /// reading the body, that answer reaches the client instead, and the body need never be sent.
 /// </summary>
 [Collection(ProcessTests.Name)]
-public sealed class ExpectContinueTests(Http1Gateway gateway) : IClassFixture<Http1Gateway>
+[Collection(Http1Gateway.Collection)]
+public sealed class ExpectContinueTests(Http1Gateway gateway)
 {
     private static string Post(string path, int length = 7) => $"POST {path} HTTP/1.1\r\nHost: app.test\r\nContent-Length: {length}\r\nExpect: 100-continue\r\n\r\n";
 

@@ -9,7 +9,8 @@ namespace Mesh.Tests.Http1;
 /// answer unless the client asked for <c>Connection: keep-alive</c> (as <c>ab -k</c> does).
 /// </summary>
 [Collection(ProcessTests.Name)]
-public sealed class Http10ClientTests(Http1Gateway gateway) : IClassFixture<Http1Gateway>
+[Collection(Http1Gateway.Collection)]
+public sealed class Http10ClientTests(Http1Gateway gateway)
 {
     [Fact]
     public async Task A_chunked_app_answer_reaches_an_http10_client_unchunked_and_the_connection_closes()

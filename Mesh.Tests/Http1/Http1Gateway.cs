@@ -3,7 +3,8 @@ using Mesh.Tests.Infrastructure;
 namespace Mesh.Tests.Http1;
 
 /// <summary>
-/// One gateway shared by a test class's cases, in front of three apps on dedicated IPv4s, each
+/// One gateway shared by every HTTP/1.1 test class (one collection: a gateway start costs more
+/// than all of their cases),  in front of three apps on dedicated IPv4s, each
 /// serving 80 (http) and 443 (tls+http): <see cref="App"/> with the default concurrency
 /// ("connections": an upstream connection per request), <see cref="PooledApp"/> with
 /// "requests" (kept-alive upstream connections), both <see cref="ScriptedHttp1App"/>s, and a
@@ -11,6 +12,8 @@ namespace Mesh.Tests.Http1;
 /// </summary>
 public sealed class Http1Gateway : IAsyncLifetime
 {
+    public const string Collection = "Http1Gateway";
+
     public const string Hostname = "h1.example.test";
     public const string WebSocketHostname = "ws.h1.example.test";
 

@@ -5,7 +5,8 @@ namespace Mesh.Tests.Http1;
 
 /// <summary>Pipelined HTTP/1.1 requests (RFC 9112 §9.3.2): written together on one connection, answered in order, each with its own answer.</summary>
 [Collection(ProcessTests.Name)]
-public sealed class PipeliningTests(Http1Gateway gateway) : IClassFixture<Http1Gateway>
+[Collection(Http1Gateway.Collection)]
+public sealed class PipeliningTests(Http1Gateway gateway)
 {
     private static string Pipeline(string host) =>
         $"GET /pipe/1 HTTP/1.1\r\nHost: {host}\r\n\r\n"

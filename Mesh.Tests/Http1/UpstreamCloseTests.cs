@@ -10,7 +10,8 @@ namespace Mesh.Tests.Http1;
 /// id, never silently sent again.
 /// </summary>
 [Collection(ProcessTests.Name)]
-public sealed class UpstreamCloseTests(Http1Gateway gateway) : IClassFixture<Http1Gateway>
+[Collection(Http1Gateway.Collection)]
+public sealed class UpstreamCloseTests(Http1Gateway gateway)
 {
     private ScriptedHttp1App App => gateway.PooledApp;
 

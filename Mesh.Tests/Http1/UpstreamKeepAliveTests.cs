@@ -9,7 +9,8 @@ namespace Mesh.Tests.Http1;
 /// with the default, "connections", every request gets an upstream connection of its own.
 /// </summary>
 [Collection(ProcessTests.Name)]
-public sealed class UpstreamKeepAliveTests(Http1Gateway gateway) : IClassFixture<Http1Gateway>
+[Collection(Http1Gateway.Collection)]
+public sealed class UpstreamKeepAliveTests(Http1Gateway gateway)
 {
     private const int Requests = 5;
 

@@ -12,7 +12,8 @@ namespace Mesh.Tests.Http1;
 /// until the close handshake completes.
 /// </summary>
 [Collection(ProcessTests.Name)]
-public sealed class WebSocketTests(Http1Gateway gateway) : IClassFixture<Http1Gateway>
+[Collection(Http1Gateway.Collection)]
+public sealed class WebSocketTests(Http1Gateway gateway)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
 
