@@ -77,6 +77,9 @@ builder.Services.AddSingleton<UpstreamConnector>();
 builder.Services.AddSingleton<ListenerManager>();
 builder.Services.AddHttpForwarder();
 builder.Services.AddSingleton<UpstreamHttpClient>();
+builder.Services.Configure<Mesh.Gateway.Http1.FastPathOptions>(builder.Configuration.GetSection(Mesh.Gateway.Http1.FastPathOptions.Section));
+builder.Services.AddSingleton<Mesh.Gateway.Http1.UpstreamPool>();
+builder.Services.AddSingleton<Mesh.Gateway.Http1.Http1FastPath>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ListenerManager>());
 builder.Services.AddHostedService<RouteTableSync>();
 builder.Services.Configure<Mesh.Gateway.Udp.UdpOptions>(builder.Configuration.GetSection(Mesh.Gateway.Udp.UdpOptions.Section));
@@ -140,11 +143,14 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     kestrel.Limits.RequestHeadersTimeout = gatewayOptions.HandshakeTimeout;
     // First stage of every pipeline (a no-op unless Mesh:Gateway:AcceptProxyProtocol is set).
     var proxyIn = kestrel.ApplicationServices.GetRequiredService<ProxyProtocolReceiveMiddleware>().Middleware;
+    // HTTP/1.x connections end here on the gateway's own handler unless Mesh:Gateway:Http:FastPath is false; h2/h2c go on to Kestrel.
+    var fastPath = kestrel.ApplicationServices.GetRequiredService<Mesh.Gateway.Http1.Http1FastPath>();
     kestrel.Listen(new PipelineEndPoint(ListenerKind.Http), lo =>
     {
         lo.Protocols = HttpProtocols.Http1AndHttp2;
         lo.Use(proxyIn);
         lo.Use(H2cSniffMiddleware.Create(gatewayOptions.HandshakeTimeout));
+        lo.Use(fastPath.Middleware(https: false));
     });
     kestrel.Listen(new PipelineEndPoint(ListenerKind.Https), lo =>
     {
@@ -155,6 +161,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
         lo.UseHttps(tls.CallbackOptions);
         lo.Use(TlsFailureCounter.MarkHandshook);
         lo.Use(AcmeHandshakeOnly.Middleware);
+        lo.Use(fastPath.Middleware(https: true));
     });
     kestrel.Listen(new PipelineEndPoint(ListenerKind.Tcp), lo =>
     {
