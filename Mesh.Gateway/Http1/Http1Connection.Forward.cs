@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Mesh.Gateway.Http;
 using Mesh.Gateway.Routing;
@@ -43,6 +44,8 @@ public sealed partial class Http1Connection
         /// <summary>The answer broke off after its head went to the client: the client connection is cut.</summary>
         Broken,
     }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
 
     private async ValueTask<Next> ForwardAsync(PortRoute route, IReadOnlyList<InstanceRoute> instances, Steering steering, string requestId, string host,
         long contentLength, bool chunked, bool headRequest)
@@ -179,6 +182,8 @@ public sealed partial class Http1Connection
         await FailAsync(status, requestId, message, reason, close, headRequest);
         return close ? Next.Close : Next.KeepAlive;
     }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
 
     private async ValueTask<(Outcome, ReplayDirective?)> ExchangeAsync(PortRoute route, IPEndPoint endpoint, string requestId, string host, long startMicros,
         string? replaySource, string? preferredUnavailable, bool replayable, bool headRequest)
@@ -321,6 +326,7 @@ public sealed partial class Http1Connection
     }
 
     /// <summary>Sends the head, the body bytes kept so far, then the rest of the body as the client sends it.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<SendResult> SendRequestAsync(UpstreamConnection upstream)
     {
         // A small body already here goes in the same write as the head.
@@ -421,6 +427,8 @@ public sealed partial class Http1Connection
         _replayLength += bytes.Length;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+
     private static async ValueTask<bool> SendAllAsync(Socket socket, ReadOnlyMemory<byte> data)
     {
         try
@@ -457,6 +465,7 @@ public sealed partial class Http1Connection
     }
 
     /// <summary>Reads the app's final response head (interim 1xx answers other than 101 are not relayed).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<HeadResult> ReadResponseHeadAsync(UpstreamConnection upstream, string requestId, string app)
     {
         var any = false;

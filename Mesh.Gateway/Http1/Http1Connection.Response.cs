@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Mesh.Gateway.Http;
 using Mesh.Gateway.Routing;
 using Mesh.Interfaces.Config;
@@ -16,6 +17,8 @@ namespace Mesh.Gateway.Http1;
 public sealed partial class Http1Connection
 {
     private ChunkedFraming _responseChunks;
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
 
     private async ValueTask<(Outcome Outcome, bool Reusable)> RelayResponseAsync(UpstreamConnection upstream, PortRoute route, string requestId, bool headRequest)
     {
@@ -174,6 +177,8 @@ public sealed partial class Http1Connection
         return false;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+
     private async ValueTask<bool> FlushAsync()
     {
         var result = await _output.FlushAsync();
@@ -181,6 +186,7 @@ public sealed partial class Http1Connection
     }
 
     /// <summary>Reads from the app into <paramref name="memory"/> within the upstream timeout: bytes read, 0 at its end, -1 on an error or timeout.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> ReceiveAsync(UpstreamConnection upstream, Memory<byte> memory)
     {
         ArmUpstream();
@@ -193,6 +199,8 @@ public sealed partial class Http1Connection
             return -1;
         }
     }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
 
     private async ValueTask<int> FillAsync(UpstreamConnection upstream)
     {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
+using System.Runtime.CompilerServices;
 using Mesh.Gateway.Acme;
 using Mesh.Gateway.Connections;
 using Mesh.Gateway.Http;
@@ -117,6 +118,7 @@ public sealed partial class Http1Connection
     }
 
     /// <summary>Waits for a whole request head, within the handshake timeout once it started (and the keep-alive timeout before).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(HeadRead, SequencePosition, Http1Refusal?)> ReadHeadAsync(bool first)
     {
         var o = _owner.Options;
@@ -194,6 +196,7 @@ public sealed partial class Http1Connection
     }
 
     /// <summary>One request whose head is at the start of the input (ending at <paramref name="end"/>, not yet consumed).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Next> ServeAsync(SequencePosition end)
     {
         var head = _head;
@@ -322,6 +325,15 @@ public sealed partial class Http1Connection
         await _output.FlushAsync();
     }
 
-    private ValueTask AnswerAsync(int status, string requestId, string message, string reason, bool close, bool headRequest) =>
-        FailAsync(status, requestId, message, reason, close, headRequest);
+    /// <summary>
+    /// A head refused before it was a request (Kestrel's parser verdicts, too large a head): counted,
+    /// not logged, as Kestrel does not log them either (HTTPS sent to a cleartext port lands here).
+    /// </summary>
+    private async ValueTask AnswerAsync(int status, string requestId, string message, string reason, bool close, bool headRequest)
+    {
+        _owner.Metrics.Error(reason);
+        ErrorResponse.Compose(_out, status, requestId, message, close, null, headRequest);
+        _output.Write(_out.Span);
+        await _output.FlushAsync();
+    }
 }
