@@ -28,6 +28,10 @@ public sealed partial class Http1Connection
     private int _replayLength;
     private long _bodyRemaining;
     private bool _chunkedBody;
+    private bool _hasBody;
+    /// <summary>Set while the body of a 100-continue request waits for the app's go-ahead.</summary>
+    private bool _bodyHeld;
+    private bool _closeAfterBodyHeld;
     private ChunkedFraming _requestChunks;
     private CancellationTokenSource _upstreamTimeout = new();
 
@@ -58,6 +62,7 @@ public sealed partial class Http1Connection
         // A request can be sent again (replay, a pooled connection found closed) only if its body can: small bodies are kept.
         var replayable = !hasBody || (!chunked && contentLength <= ReplayDirective.MaxBodyBytes);
         _bodyRemaining = chunked ? 0 : contentLength;
+        _hasBody = hasBody;
         _chunkedBody = chunked;
         _requestChunks = default;
         _replayLength = 0;
@@ -209,20 +214,31 @@ public sealed partial class Http1Connection
             while (true)
             {
                 ComposeRequest(route, requestId, host, endpoint, startMicros, replaySource, preferredUnavailable, byConnections);
+                // 100-continue: the head alone first; the body follows the app's 100 (or a short wait), or never.
+                _bodyHeld = _expectContinue && _replayLength == 0;
                 var sent = await SendRequestAsync(upstream);
                 var retry = false;
                 if (sent == SendResult.UpstreamFailed) retry = true;
-                else if (sent != SendResult.Sent) return (sent switch
+                else if (sent != SendResult.Sent) return (ClientFailure(sent), null);
+                var read = retry ? HeadResult.ClosedEarly : await ReadResponseHeadAsync(upstream, requestId, route.AppName, _bodyHeld);
+                if (_bodyHeld && read is HeadResult.Continue or HeadResult.Timeout)
                 {
-                    SendResult.ClientTimeout => Outcome.ClientBodyTimeout,
-                    SendResult.ClientBadBody => Outcome.ClientBadBody,
-                    _ => Outcome.ClientGone,
-                }, null);
-                var read = retry ? HeadResult.ClosedEarly : await ReadResponseHeadAsync(upstream, requestId, route.AppName);
+                    // The go-ahead (the app's 100, or its silence past the wait a client would allow): the client hears 100, the body goes on.
+                    if (read == HeadResult.Continue) upstream.Consume(_response.Length);
+                    _bodyHeld = false;
+                    _output.Write("HTTP/1.1 100 Continue\r\n\r\n"u8);
+                    if (!await FlushAsync()) return (Outcome.ClientGone, null);
+                    _out.Clear();
+                    var body = await SendRequestAsync(upstream);
+                    if (body == SendResult.UpstreamFailed) return (Outcome.BadResponse, null);
+                    if (body != SendResult.Sent) return (ClientFailure(body), null);
+                    read = await ReadResponseHeadAsync(upstream, requestId, route.AppName, false);
+                }
                 if (read == HeadResult.ClosedEarly)
                 {
-                    // A pooled connection the app had closed: nothing of the answer came, so the request goes once more on a fresh one.
-                    if (pooled && replayable)
+                    // A pooled connection the app had closed: nothing of the answer came and no body was
+                    // sent (a body the app may have taken is never sent twice), so the request goes once more on a fresh one.
+                    if (pooled && replayable && (retry || !_hasBody || _bodyHeld))
                     {
                         upstream.Dispose();
                         pooled = false;
@@ -243,15 +259,18 @@ public sealed partial class Http1Connection
                 break;
             }
             var response = _response;
-            if (replayable && response.ReplayIndex >= 0)
+            if (replayable && !_bodyHeld && response.ReplayIndex >= 0)
             {
                 ref readonly var f = ref response[response.ReplayIndex];
                 var value = Encoding.Latin1.GetString(upstream.Pending.Slice(f.ValueStart, f.ValueLength));
                 // The client never sees this answer: the request goes again (its connection is not reused: the body is unread).
                 if (ReplayDirective.Parse(value) is { } replay) return (Outcome.Replay, replay);
             }
+            // A final answer to a 100-continue request before its body: the body is never sent, so
+            // neither connection can carry another request (RFC 9110 §10.1.1).
+            if (_bodyHeld) _closeAfterBodyHeld = true;
             var (outcome, reusable) = await RelayResponseAsync(upstream, route, requestId, headRequest);
-            keep = reusable && !byConnections;
+            keep = reusable && !byConnections && !_bodyHeld;
             return (outcome, null);
         }
         finally
@@ -260,6 +279,13 @@ public sealed partial class Http1Connection
             else upstream.Dispose();
         }
     }
+
+    private static Outcome ClientFailure(SendResult result) => result switch
+    {
+        SendResult.ClientTimeout => Outcome.ClientBodyTimeout,
+        SendResult.ClientBadBody => Outcome.ClientBadBody,
+        _ => Outcome.ClientGone,
+    };
 
     private static ReadOnlySpan<byte> Crlf => "\r\n"u8;
 
@@ -287,6 +313,7 @@ public sealed partial class Http1Connection
         else if (head.ContentLengthCount > 0) b.Add("Content-Length: "u8).Add(_bodyRemaining + _replayLength).Add(Crlf);
         // Concurrency by connections (the default): every request has its own upstream connection (fly-reference §1D).
         if (byConnections) b.Add("Connection: close\r\n"u8);
+        if (_expectContinue && _replayLength == 0) b.Add("Expect: 100-continue\r\n"u8);
         var https = _https;
         b.Add("Fly-Client-IP: "u8).Add(_clientIp).Add(Crlf);
         b.Add("X-Forwarded-For: "u8);
@@ -330,7 +357,10 @@ public sealed partial class Http1Connection
     private async ValueTask<SendResult> SendRequestAsync(UpstreamConnection upstream)
     {
         // A small body already here goes in the same write as the head.
-        if (!_chunkedBody && _bodyRemaining > 0 && _bodyRemaining <= InlineBodyBytes && _replayLength == 0 && _input.TryRead(out var ready))
+        if (_bodyHeld)
+        {
+        }
+        else if (!_chunkedBody && _bodyRemaining > 0 && _bodyRemaining <= InlineBodyBytes && _replayLength == 0 && _input.TryRead(out var ready))
         {
             if (ready.Buffer.Length >= _bodyRemaining)
             {
@@ -352,7 +382,12 @@ public sealed partial class Http1Connection
         {
             _out.Add(_replayBody.AsSpan(0, _replayLength));
         }
-        if (!await SendAllAsync(upstream.Socket, _out.Memory)) return SendResult.UpstreamFailed;
+        if (_bodyHeld)
+        {
+            return await SendAllAsync(upstream.Socket, _out.Memory) ? SendResult.Sent : SendResult.UpstreamFailed;
+        }
+        if (_out.Length > 0 && !await SendAllAsync(upstream.Socket, _out.Memory)) return SendResult.UpstreamFailed;
+        _out.Clear();
         while (_bodyRemaining > 0 || (_chunkedBody && !_requestChunks.IsDone))
         {
             Arm(_owner.FastPathOptions.BodyStallTimeout);
@@ -449,24 +484,31 @@ public sealed partial class Http1Connection
     private enum HeadResult
     {
         Complete,
+        /// <summary>The app's 100 Continue to a request whose body is held.</summary>
+        Continue,
         ClosedEarly,
         Invalid,
         Timeout,
     }
 
-    private void ArmUpstream()
+    /// <summary>How long a 100-continue request waits for the app's 100 before its body goes anyway (curl waits 1 s too).</summary>
+    private static readonly TimeSpan ContinueWait = TimeSpan.FromSeconds(1);
+
+    private void ArmUpstream() => ArmUpstream(_owner.Options.UpstreamTimeout);
+
+    private void ArmUpstream(TimeSpan timeout)
     {
         if (!_upstreamTimeout.TryReset())
         {
             _upstreamTimeout.Dispose();
             _upstreamTimeout = new CancellationTokenSource();
         }
-        _upstreamTimeout.CancelAfter(_owner.Options.UpstreamTimeout);
+        _upstreamTimeout.CancelAfter(timeout);
     }
 
     /// <summary>Reads the app's final response head (interim 1xx answers other than 101 are not relayed).</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<HeadResult> ReadResponseHeadAsync(UpstreamConnection upstream, string requestId, string app)
+    private async ValueTask<HeadResult> ReadResponseHeadAsync(UpstreamConnection upstream, string requestId, string app, bool awaitingContinue)
     {
         var any = false;
         while (true)
@@ -479,6 +521,7 @@ public sealed partial class Http1Connection
                     if (_response.Status < 200)
                     {
                         if (_response.Status == 101) return HeadResult.Invalid;
+                        if (_response.Status == 100 && awaitingContinue) return HeadResult.Continue;
                         upstream.Consume(_response.Length);
                         continue;
                     }
@@ -490,7 +533,7 @@ public sealed partial class Http1Connection
                     return HeadResult.Invalid;
                 }
             }
-            ArmUpstream();
+            ArmUpstream(awaitingContinue ? ContinueWait : _owner.Options.UpstreamTimeout);
             int n;
             try
             {

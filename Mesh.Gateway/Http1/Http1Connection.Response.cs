@@ -27,7 +27,8 @@ public sealed partial class Http1Connection
         var bodyless = headRequest || r.Status is 204 or 304;
         var untilClose = !bodyless && !r.Chunked && r.ContentLength < 0;
         var dechunk = !bodyless && r.Chunked && !clientHttp11;
-        _closeAfter = _head.WantsClose || untilClose || dechunk;
+        _closeAfter = _head.WantsClose || untilClose || dechunk || _closeAfterBodyHeld;
+        _closeAfterBodyHeld = false;
         ComposeResponseHead(upstream.Pending, route.Port.HttpOptions, requestId, bodyless);
         upstream.Consume(r.Length);
         _output.Write(_out.Span);

@@ -45,6 +45,7 @@ public sealed partial class Http1Connection
     private volatile bool _closeRequested;
     private volatile bool _idle;
     private SequencePosition _headStart;
+    private bool _expectContinue;
 
     public Http1Connection(Http1FastPath owner, ConnectionContext connection, ConnectionDelegate next, bool https)
     {
@@ -203,8 +204,8 @@ public sealed partial class Http1Connection
         var o = _owner.Options;
         var metrics = _owner.Metrics;
         var headRequest = head.Method == KestrelMethod.Head;
-        // Upgrades and 100-continue stay Kestrel's (and YARP's), request and rest of connection alike.
-        if (head.HasUpgrade || head.HasExpect)
+        // Upgrades (WebSocket) stay Kestrel's and YARP's, request and rest of connection alike.
+        if (head.HasUpgrade)
         {
             _input.AdvanceTo(_headStart);
             return Next.HandOff;
@@ -238,6 +239,7 @@ public sealed partial class Http1Connection
         var hasBody = chunked || contentLength > 0;
         // Whatever the gateway answers itself leaves a body unread: the connection ends with it.
         var closeIfAnswered = hasBody || head.WantsClose;
+        _expectContinue = hasBody && head.ExpectsContinue;
         if (head.Method == KestrelMethod.Connect)
         {
             await FailAsync(405, requestId, "CONNECT is not served", "connect_refused", close: true, headRequest, AsteriskOptions.Allow);

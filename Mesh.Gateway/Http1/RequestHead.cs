@@ -56,6 +56,9 @@ public sealed class RequestHead : IHttpRequestLineHandler, IHttpHeadersHandler
 
     public bool HasExpect { get; private set; }
 
+    /// <summary><c>Expect: 100-continue</c> from an HTTP/1.1 client (RFC 9110 §10.1.1).</summary>
+    public bool ExpectsContinue { get; private set; }
+
     public bool HasUpgrade { get; private set; }
 
     public bool HasForwardedPort { get; private set; }
@@ -112,7 +115,7 @@ public sealed class RequestHead : IHttpRequestLineHandler, IHttpHeadersHandler
         _methodLength = _targetStart = _targetLength = 0;
         _hostIndex = -1;
         HostCount = ContentLengthCount = TransferEncodingCount = 0;
-        HasSteering = HasExpect = HasUpgrade = HasForwardedPort = WantsClose = false;
+        HasSteering = HasExpect = ExpectsContinue = HasUpgrade = HasForwardedPort = WantsClose = false;
     }
 
     void IHttpRequestLineHandler.OnStartLine(HttpVersionAndMethod versionAndMethod, TargetOffsetPathLength targetPath, Span<byte> startLine)
@@ -157,7 +160,10 @@ public sealed class RequestHead : IHttpRequestLineHandler, IHttpHeadersHandler
             case HeaderKind.ContentLength: ContentLengthCount++; break;
             case HeaderKind.TransferEncoding: TransferEncodingCount++; break;
             case HeaderKind.Steering: HasSteering = true; break;
-            case HeaderKind.Expect: HasExpect = true; break;
+            case HeaderKind.Expect:
+                HasExpect = true;
+                ExpectsContinue |= Ascii.EqualsIgnoreCase(value, "100-continue"u8);
+                break;
             case HeaderKind.Upgrade: HasUpgrade = true; break;
             case HeaderKind.ForwardedPort: HasForwardedPort = true; break;
         }
@@ -194,6 +200,7 @@ public sealed class RequestHead : IHttpRequestLineHandler, IHttpHeadersHandler
             }
         }
         WantsClose = close || (!IsHttp11 && !keepAlive);
+        ExpectsContinue &= IsHttp11;
     }
 
     private void DropNamed(ReadOnlySpan<byte> name)
