@@ -18,10 +18,17 @@ public static class AcmeHttpChallenge
         (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
         && request.Path.Value is { } path && path.StartsWith(PathPrefix, StringComparison.Ordinal);
 
+    /// <summary>The key authorization a challenge path asks for, or null (unknown token, or not a token): shared by both HTTP paths.</summary>
+    public static string? KeyAuthorization(AcmeChallenges challenges, string path)
+    {
+        if (!path.StartsWith(PathPrefix, StringComparison.Ordinal)) return null;
+        var token = path[PathPrefix.Length..];
+        return token.Length == 0 || token.Contains('/') ? null : challenges.KeyAuthorization(token);
+    }
+
     public static async Task AnswerAsync(HttpContext context, AcmeChallenges challenges, string requestId, GatewayMetrics metrics)
     {
-        var token = context.Request.Path.Value![PathPrefix.Length..];
-        var keyAuthorization = token.Length == 0 || token.Contains('/') ? null : challenges.KeyAuthorization(token);
+        var keyAuthorization = KeyAuthorization(challenges, context.Request.Path.Value!);
         if (keyAuthorization is null)
         {
             metrics.Count("acme.http01_unknown");

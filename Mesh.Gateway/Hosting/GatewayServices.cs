@@ -84,6 +84,9 @@ internal static class GatewayServices
         services.AddSingleton<UpstreamConnector>();
         services.AddHttpForwarder();
         services.AddSingleton<UpstreamHttpClient>();
+        services.Configure<Mesh.Gateway.Http1.FastPathOptions>(configuration.GetSection(Mesh.Gateway.Http1.FastPathOptions.Section));
+        services.AddSingleton<Mesh.Gateway.Http1.UpstreamPool>();
+        services.AddSingleton<Mesh.Gateway.Http1.Http1FastPath>();
 
         // UDP, RTT probes, health checks.
         services.Configure<Mesh.Gateway.Udp.UdpOptions>(builder.Configuration.GetSection(Mesh.Gateway.Udp.UdpOptions.Section));

@@ -2,6 +2,7 @@ using Mesh.Gateway.Acme;
 using Mesh.Gateway.Connections;
 using Mesh.Gateway.Hosting;
 using Mesh.Gateway.Http;
+using Mesh.Gateway.Http1;
 using Mesh.Gateway.Listeners;
 using Mesh.Gateway.Routing;
 using Microsoft.AspNetCore.Builder;
@@ -20,7 +21,8 @@ namespace Mesh.Gateway.Pipeline;
 ///   → [pg_tls: SSLRequest preamble]
 ///   → [TLS: failure count → ClientHello peek and TLS choice (the route, once, into IRouteFeature) → handshake → ACME-only close]
 ///   → tcp, tls, pg_tls: route (IRouteFeature unless TLS set it) → ProxyConnectionHandler → forward (UpstreamConnector) → pump
-///   → http, https:      Kestrel HTTP/1.x, h2, h2c → HttpProxyMiddleware (route per request by Host) → forward (UpstreamSelector + YARP)
+///   → http, https:      HTTP/1.x: Http1FastPath (Kestrel's parser on the connection's pipes; route per request by Host) → forward (UpstreamSelector + pooled upstream connections)
+///                       h2, h2c (or FastPath off): Kestrel HTTP → HttpProxyMiddleware (route per request by Host) → forward (UpstreamSelector + YARP)
 /// admin: Kestrel HTTP on its own address → AdminEndpoints (/healthz, /status, /metrics)
 /// </code>
 /// Every pipeline endpoint is virtual (<see cref="PipelineEndPoint"/>): the listener manager
@@ -39,6 +41,8 @@ internal static class GatewayPipeline
         var clientHello = services.GetRequiredService<ClientHelloStage>().Middleware;
         var pgPreamble = services.GetRequiredService<PostgresPreambleMiddleware>().Middleware;
         var route = services.GetRequiredService<RouteStage>().Middleware;
+        // HTTP/1.x connections end on the gateway's own handler unless Mesh:Gateway:Http:FastPath is false; h2/h2c go on to Kestrel.
+        var fastPath = services.GetRequiredService<Http1FastPath>();
 
         // Responses carry our Server header (or the app's), not Kestrel's.
         kestrel.AddServerHeader = false;
@@ -56,7 +60,7 @@ internal static class GatewayPipeline
             lo.Protocols = HttpProtocols.Http1AndHttp2;
             lo.Use(proxyIn);
             lo.Use(H2cSniffMiddleware.Create(gateway.HandshakeTimeout));
-            // Last connection stage before Kestrel's HTTP: the HTTP/1.x fast path goes here.
+            lo.Use(fastPath.Middleware(https: false));
         });
         kestrel.Listen(new PipelineEndPoint(ListenerKind.Https), lo =>
         {
@@ -67,7 +71,7 @@ internal static class GatewayPipeline
             lo.UseHttps(tls.CallbackOptions);
             lo.Use(TlsFailureCounter.MarkHandshook);
             lo.Use(AcmeHandshakeOnly.Middleware);
-            // Last connection stage before Kestrel's HTTP: the HTTP/1.x fast path goes here.
+            lo.Use(fastPath.Middleware(https: true));
         });
         kestrel.Listen(new PipelineEndPoint(ListenerKind.Tcp), lo =>
         {

@@ -1,0 +1,554 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Mesh.Gateway.Http;
+using Mesh.Gateway.Routing;
+using Mesh.Gateway.Telemetry;
+using Mesh.Interfaces.Config;
+using Mesh.Interfaces.Model;
+
+namespace Mesh.Gateway.Http1;
+
+/// <summary>
+/// Forwarding one request: pick and acquire an instance exactly as <see cref="HttpProxyMiddleware"/>
+/// does (candidates, hard limit, ejection on connect failure, another instance only when nothing was
+/// sent), splice the platform headers into the client's head, stream the body (buffering up to
+/// <see cref="ReplayDirective.MaxBodyBytes"/> so a <c>fly-replay</c> or a stale pooled connection can
+/// send it again), then relay the answer with the response header rules.
+/// </summary>
+public sealed partial class Http1Connection
+{
+    private const int MaxAttempts = 3;
+    private const int InlineBodyBytes = 16 * 1024;
+
+    private byte[]? _replayBody;
+    private int _replayLength;
+    private long _bodyRemaining;
+    private bool _chunkedBody;
+    private bool _hasBody;
+    /// <summary>Set while the body of a 100-continue request waits for the app's go-ahead.</summary>
+    private bool _bodyHeld;
+    private bool _closeAfterBodyHeld;
+    private ChunkedFraming _requestChunks;
+    private CancellationTokenSource _upstreamTimeout = new();
+
+    private enum Outcome
+    {
+        Done,
+        Replay,
+        ConnectFailed,
+        Timeout,
+        BadResponse,
+        ClientGone,
+        ClientBodyTimeout,
+        ClientBadBody,
+        /// <summary>The answer broke off after its head went to the client: the client connection is cut.</summary>
+        Broken,
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+
+    private async ValueTask<Next> ForwardAsync(PortRoute route, IReadOnlyList<InstanceRoute> instances, Steering steering, string requestId, string host,
+        long contentLength, bool chunked, bool headRequest)
+    {
+        var o = _owner.Options;
+        var state = _owner.State;
+        var metrics = _owner.Metrics;
+        var time = _owner.Time;
+        var hasBody = chunked || contentLength > 0;
+        // A request can be sent again (replay, a pooled connection found closed) only if its body can: small bodies are kept.
+        var replayable = !hasBody || (!chunked && contentLength <= ReplayDirective.MaxBodyBytes);
+        _bodyRemaining = chunked ? 0 : contentLength;
+        _hasBody = hasBody;
+        _chunkedBody = chunked;
+        _requestChunks = default;
+        _replayLength = 0;
+        if (hasBody && replayable) _replayBody = ArrayPool<byte>.Shared.Rent((int)contentLength);
+        var startMicros = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
+        string? replaySource = null;
+        var loads = state.Loads;
+        var table = state.Table;
+        var hops = 0;
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var servicePort = route.Service.InternalPort;
+                var now = time.GetUtcNow().UtcTicks;
+                var candidates = state.Candidates(route, steering.Filter(instances), o.Region, now, steering.Regions);
+                if (steering.PreferredInstance is { } preferred) candidates.Sort((a, b) => (b.Id == preferred).CompareTo(a.Id == preferred));
+                InstanceRoute? instance = null;
+                InstanceLoad? load = null;
+                foreach (var candidate in candidates)
+                {
+                    var l = loads.For(candidate.Id, servicePort);
+                    if (l.TryAcquire(route.Service.Concurrency.HardLimit))
+                    {
+                        instance = candidate;
+                        load = l;
+                        break;
+                    }
+                }
+                if (instance is null || load is null)
+                {
+                    var full = candidates.Count > 0 || (route.Service.Concurrency.HardLimit is not null
+                        && steering.Filter(instances).Any(i => i.IsRoutable && !loads.For(i.Id, servicePort).IsEjected(now)));
+                    return await FailRequestAsync(503, requestId,
+                        full ? $"every instance of {route.AppName} is at its hard limit" : $"no healthy instance of {route.AppName}",
+                        ErrorReasons.Of(full ? RouteFailure.Overloaded : RouteFailure.NoHealthyInstance), headRequest);
+                }
+                var endpoint = InstanceEndpoints.For(instance, route.App, route.Service);
+                Outcome outcome;
+                ReplayDirective? replay = null;
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    (outcome, replay) = endpoint is null
+                        ? (Outcome.ConnectFailed, null)
+                        : await ExchangeAsync(route, endpoint, requestId, host, startMicros, replaySource, steering.PreferredInstanceUnavailable, replayable, headRequest);
+                    if (outcome == Outcome.Done) metrics.Proxied(route.AppName, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+                finally
+                {
+                    loads.Release(load);
+                }
+                switch (outcome)
+                {
+                    case Outcome.Done:
+                        return _closeAfter ? Next.Close : Next.KeepAlive;
+                    case Outcome.Replay:
+                        if (++hops > ReplayDirective.MaxHops)
+                        {
+                            return await FailRequestAsync(502, requestId, $"replayed more than {ReplayDirective.MaxHops} times", "replay_limit", headRequest);
+                        }
+                        if (replay!.App is { } otherApp && otherApp != route.AppName)
+                        {
+                            var target = table.RouteFor(otherApp, _port);
+                            // Only within the replying app's org, as on the mirrored platform (see HttpProxyMiddleware).
+                            var sameOrg = target is not null && target.App.Org == route.App.Org;
+                            if (!sameOrg)
+                            {
+                                return await FailRequestAsync(502, requestId, $"replay to app {otherApp}, which does not serve port {_port}",
+                                    target is null ? ErrorReasons.ReplayNoRoute : ErrorReasons.ReplayRefused, headRequest);
+                            }
+                            route = target!;
+                            instances = table.InstancesOf(otherApp);
+                        }
+                        steering = Steering.ForReplay(replay, instance.Id);
+                        replaySource = $"instance={instance.Id};region={instance.Region};t={time.GetUtcNow().ToUnixTimeMilliseconds() * 1000}" + (replay.State is { } st ? $";state={st}" : "");
+                        metrics.Count("replayed");
+                        attempt = 0;
+                        continue;
+                    case Outcome.ConnectFailed:
+                        load.Eject(now + o.EjectionTime.Ticks);
+                        metrics.Error("upstream_connect_refused");
+                        // Nothing reached the instance: another one may take the request.
+                        if (!hasBody && attempt < MaxAttempts) continue;
+                        return await FailRequestAsync(502, requestId, $"could not connect to an instance of {route.AppName}", "connect_failed", headRequest);
+                    case Outcome.Timeout:
+                        return await FailRequestAsync(504, requestId, $"{route.AppName} did not answer in time", "upstream_timeout", headRequest);
+                    case Outcome.BadResponse:
+                        return await FailRequestAsync(502, requestId, $"{route.AppName} sent no valid response", "bad_upstream_response", headRequest);
+                    case Outcome.ClientBodyTimeout:
+                        await FailAsync(408, requestId, "the request body did not arrive in time", "client_body_timeout", close: true, headRequest);
+                        return Next.Close;
+                    case Outcome.ClientBadBody:
+                        await FailAsync(400, requestId, "the request body is malformed", "client_bad_body", close: true, headRequest);
+                        return Next.Close;
+                    case Outcome.ClientGone:
+                        metrics.Error("client_closed");
+                        return Next.Close;
+                    default:
+                        metrics.Error("bad_upstream_response");
+                        _connection.Abort();
+                        return Next.Close;
+                }
+            }
+        }
+        finally
+        {
+            if (_replayBody is { } body)
+            {
+                _replayBody = null;
+                ArrayPool<byte>.Shared.Return(body);
+            }
+        }
+    }
+
+    private bool _closeAfter;
+
+    /// <summary>An error answer after the head was consumed: the connection stays only if the request's body was read in full.</summary>
+    private async ValueTask<Next> FailRequestAsync(int status, string requestId, string message, string reason, bool headRequest)
+    {
+        var close = _head.WantsClose || _bodyRemaining > 0 || (_chunkedBody && !_requestChunks.IsDone);
+        await FailAsync(status, requestId, message, reason, close, headRequest);
+        return close ? Next.Close : Next.KeepAlive;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+
+    private async ValueTask<(Outcome, ReplayDirective?)> ExchangeAsync(PortRoute route, IPEndPoint endpoint, string requestId, string host, long startMicros,
+        string? replaySource, string? preferredUnavailable, bool replayable, bool headRequest)
+    {
+        var o = _owner.Options;
+        var byConnections = route.Service.Concurrency.Type == ConcurrencyConfig.Connections;
+        var upstream = byConnections ? null : _owner.Pool.TakeIdle(endpoint);
+        var pooled = upstream is not null;
+        if (upstream is null)
+        {
+            try
+            {
+                upstream = await UpstreamPool.ConnectAsync(endpoint, o.ConnectTimeout, _connection.ConnectionClosed);
+            }
+            catch (Exception e) when (e is SocketException or OperationCanceledException)
+            {
+                return (Outcome.ConnectFailed, null);
+            }
+        }
+        var keep = false;
+        try
+        {
+            while (true)
+            {
+                ComposeRequest(route, requestId, host, endpoint, startMicros, replaySource, preferredUnavailable, byConnections);
+                // 100-continue: the head alone first; the body follows the app's 100 (or a short wait), or never.
+                _bodyHeld = _expectContinue && _replayLength == 0;
+                var sent = await SendRequestAsync(upstream);
+                var retry = false;
+                if (sent == SendResult.UpstreamFailed) retry = true;
+                else if (sent != SendResult.Sent) return (ClientFailure(sent), null);
+                var read = retry ? HeadResult.ClosedEarly : await ReadResponseHeadAsync(upstream, requestId, route.AppName, _bodyHeld);
+                if (_bodyHeld && read is HeadResult.Continue or HeadResult.Timeout)
+                {
+                    // The go-ahead (the app's 100, or its silence past the wait a client would allow): the client hears 100, the body goes on.
+                    if (read == HeadResult.Continue) upstream.Consume(_response.Length);
+                    _bodyHeld = false;
+                    _output.Write("HTTP/1.1 100 Continue\r\n\r\n"u8);
+                    if (!await FlushAsync()) return (Outcome.ClientGone, null);
+                    _out.Clear();
+                    var body = await SendRequestAsync(upstream);
+                    if (body == SendResult.UpstreamFailed) return (Outcome.BadResponse, null);
+                    if (body != SendResult.Sent) return (ClientFailure(body), null);
+                    read = await ReadResponseHeadAsync(upstream, requestId, route.AppName, false);
+                }
+                if (read == HeadResult.ClosedEarly)
+                {
+                    // A pooled connection the app had closed: nothing of the answer came and no body was
+                    // sent (a body the app may have taken is never sent twice), so the request goes once more on a fresh one.
+                    if (pooled && replayable && (retry || !_hasBody || _bodyHeld))
+                    {
+                        upstream.Dispose();
+                        pooled = false;
+                        try
+                        {
+                            upstream = await UpstreamPool.ConnectAsync(endpoint, o.ConnectTimeout, _connection.ConnectionClosed);
+                        }
+                        catch (Exception e) when (e is SocketException or OperationCanceledException)
+                        {
+                            return (Outcome.ConnectFailed, null);
+                        }
+                        continue;
+                    }
+                    return (Outcome.BadResponse, null);
+                }
+                if (read == HeadResult.Timeout) return (Outcome.Timeout, null);
+                if (read != HeadResult.Complete) return (Outcome.BadResponse, null);
+                break;
+            }
+            var response = _response;
+            if (replayable && !_bodyHeld && response.ReplayIndex >= 0)
+            {
+                ref readonly var f = ref response[response.ReplayIndex];
+                var value = Encoding.Latin1.GetString(upstream.Pending.Slice(f.ValueStart, f.ValueLength));
+                // The client never sees this answer: the request goes again (its connection is not reused: the body is unread).
+                if (ReplayDirective.Parse(value) is { } replay) return (Outcome.Replay, replay);
+            }
+            // A final answer to a 100-continue request before its body: the body is never sent, so
+            // neither connection can carry another request (RFC 9110 §10.1.1).
+            if (_bodyHeld) _closeAfterBodyHeld = true;
+            var (outcome, reusable) = await RelayResponseAsync(upstream, route, requestId, headRequest);
+            keep = reusable && !byConnections && !_bodyHeld;
+            return (outcome, null);
+        }
+        finally
+        {
+            if (keep) _owner.Pool.Return(upstream);
+            else upstream.Dispose();
+        }
+    }
+
+    private static Outcome ClientFailure(SendResult result) => result switch
+    {
+        SendResult.ClientTimeout => Outcome.ClientBodyTimeout,
+        SendResult.ClientBadBody => Outcome.ClientBadBody,
+        _ => Outcome.ClientGone,
+    };
+
+    private static ReadOnlySpan<byte> Crlf => "\r\n"u8;
+
+    /// <summary>The head to the app: the client's fields minus the proxy-owned and hop ones, then the platform's (as <see cref="PlatformTransformer"/> sets them).</summary>
+    private void ComposeRequest(PortRoute route, string requestId, string host, IPEndPoint endpoint, long startMicros, string? replaySource, string? preferredUnavailable, bool byConnections)
+    {
+        var head = _head;
+        var b = _out;
+        b.Clear();
+        b.Add(head.MethodBytes).Add(" "u8).Add(head.OriginTarget).Add(" HTTP/1.1\r\n"u8);
+        b.Add("Host: "u8);
+        if (host.Length > 0) b.Add(head.RoutingHost);
+        else b.Add(endpoint.ToString());
+        b.Add(Crlf);
+        var hasForwardedFor = false;
+        var hasVia = false;
+        for (var i = 0; i < head.Count; i++)
+        {
+            ref readonly var f = ref head[i];
+            if (f.Kind == HeaderKind.ForwardedFor) hasForwardedFor = true;
+            else if (f.Kind == HeaderKind.Via) hasVia = true;
+            if (!f.Dropped) b.Add(head.Line(f));
+        }
+        if (_chunkedBody) b.Add("Transfer-Encoding: chunked\r\n"u8);
+        else if (head.ContentLengthCount > 0) b.Add("Content-Length: "u8).Add(_bodyRemaining + _replayLength).Add(Crlf);
+        // Concurrency by connections (the default): every request has its own upstream connection (fly-reference §1D).
+        if (byConnections) b.Add("Connection: close\r\n"u8);
+        if (_expectContinue && _replayLength == 0) b.Add("Expect: 100-continue\r\n"u8);
+        var https = _https;
+        b.Add("Fly-Client-IP: "u8).Add(_clientIp).Add(Crlf);
+        b.Add("X-Forwarded-For: "u8);
+        if (hasForwardedFor) AddJoined(b, HeaderKind.ForwardedFor);
+        b.Add(_clientIp).Add(Crlf);
+        b.Add(https ? "X-Forwarded-Proto: https\r\nFly-Forwarded-Proto: https\r\nX-Forwarded-SSL: on\r\nFly-Forwarded-Ssl: on\r\n"u8
+            : "X-Forwarded-Proto: http\r\nFly-Forwarded-Proto: http\r\nX-Forwarded-SSL: off\r\nFly-Forwarded-Ssl: off\r\n"u8);
+        if (!head.HasForwardedPort) b.Add("X-Forwarded-Port: "u8).Add(_port).Add(Crlf);
+        b.Add("Fly-Forwarded-Port: "u8).Add(_port).Add(Crlf);
+        b.Add("Fly-Region: "u8).Add(_owner.Options.Region).Add(Crlf);
+        b.Add("Fly-Request-Id: "u8).Add(requestId).Add(Crlf);
+        b.Add("X-Request-Start: t="u8).Add(startMicros).Add(Crlf);
+        if (replaySource is not null) b.Add("fly-replay-src: "u8).Add(replaySource).Add(Crlf);
+        if (preferredUnavailable is not null) b.Add("Fly-Preferred-Instance-Unavailable: "u8).Add(preferredUnavailable).Add(Crlf);
+        b.Add("Via: "u8);
+        if (hasVia) AddJoined(b, HeaderKind.Via);
+        b.Add(head.IsHttp11 ? "1.1 mesh\r\n\r\n"u8 : "1.0 mesh\r\n\r\n"u8);
+    }
+
+    /// <summary>The client's values of a list field, each followed by ", ", to append the gateway's own after.</summary>
+    private void AddJoined(HeadBuffer b, HeaderKind kind)
+    {
+        for (var i = 0; i < _head.Count; i++)
+        {
+            ref readonly var f = ref _head[i];
+            if (f.Kind == kind && f.ValueLength > 0) b.Add(_head.Value(f)).Add(", "u8);
+        }
+    }
+
+    private enum SendResult
+    {
+        Sent,
+        UpstreamFailed,
+        ClientTimeout,
+        ClientBadBody,
+        ClientGone,
+    }
+
+    /// <summary>Sends the head, the body bytes kept so far, then the rest of the body as the client sends it.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<SendResult> SendRequestAsync(UpstreamConnection upstream)
+    {
+        // A small body already here goes in the same write as the head.
+        if (_bodyHeld)
+        {
+        }
+        else if (!_chunkedBody && _bodyRemaining > 0 && _bodyRemaining <= InlineBodyBytes && _replayLength == 0 && _input.TryRead(out var ready))
+        {
+            if (ready.Buffer.Length >= _bodyRemaining)
+            {
+                var body = ready.Buffer.Slice(0, _bodyRemaining);
+                foreach (var segment in body)
+                {
+                    _out.Add(segment.Span);
+                    Keep(segment.Span);
+                }
+                _bodyRemaining = 0;
+                _input.AdvanceTo(body.End);
+            }
+            else
+            {
+                _input.AdvanceTo(ready.Buffer.Start);
+            }
+        }
+        else if (_replayLength > 0)
+        {
+            _out.Add(_replayBody.AsSpan(0, _replayLength));
+        }
+        if (_bodyHeld)
+        {
+            return await SendAllAsync(upstream.Socket, _out.Memory) ? SendResult.Sent : SendResult.UpstreamFailed;
+        }
+        if (_out.Length > 0 && !await SendAllAsync(upstream.Socket, _out.Memory)) return SendResult.UpstreamFailed;
+        _out.Clear();
+        while (_bodyRemaining > 0 || (_chunkedBody && !_requestChunks.IsDone))
+        {
+            Arm(_owner.FastPathOptions.BodyStallTimeout);
+            System.IO.Pipelines.ReadResult result;
+            try
+            {
+                result = await _input.ReadAsync(_timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return SendResult.ClientTimeout;
+            }
+            var buffer = result.Buffer;
+            if (buffer.IsEmpty && (result.IsCompleted || result.IsCanceled))
+            {
+                _input.AdvanceTo(buffer.End);
+                return SendResult.ClientGone;
+            }
+            if (!_chunkedBody)
+            {
+                var part = buffer.Slice(0, Math.Min(_bodyRemaining, buffer.Length));
+                foreach (var segment in part)
+                {
+                    Keep(segment.Span);
+                    if (!await SendAllAsync(upstream.Socket, segment))
+                    {
+                        _bodyRemaining -= part.Length;
+                        _input.AdvanceTo(part.End);
+                        return SendResult.UpstreamFailed;
+                    }
+                }
+                _bodyRemaining -= part.Length;
+                _input.AdvanceTo(part.End);
+            }
+            else
+            {
+                long total = 0;
+                foreach (var segment in buffer)
+                {
+                    var span = segment.Span;
+                    var offset = 0;
+                    while (offset < span.Length && !_requestChunks.IsDone && !_requestChunks.IsInvalid)
+                    {
+                        offset += _requestChunks.Advance(span[offset..], out _, out _);
+                    }
+                    if (_requestChunks.IsInvalid)
+                    {
+                        _input.AdvanceTo(buffer.End);
+                        return SendResult.ClientBadBody;
+                    }
+                    if (offset > 0 && !await SendAllAsync(upstream.Socket, segment[..offset]))
+                    {
+                        _input.AdvanceTo(buffer.End);
+                        return SendResult.UpstreamFailed;
+                    }
+                    total += offset;
+                    if (_requestChunks.IsDone) break;
+                }
+                _input.AdvanceTo(buffer.GetPosition(total), buffer.End);
+            }
+            if (result.IsCompleted && (_bodyRemaining > 0 || (_chunkedBody && !_requestChunks.IsDone))) return SendResult.ClientGone;
+        }
+        Arm(Timeout.InfiniteTimeSpan);
+        return SendResult.Sent;
+    }
+
+    /// <summary>Keeps request body bytes for a replay or a retry.</summary>
+    private void Keep(ReadOnlySpan<byte> bytes)
+    {
+        if (_replayBody is null) return;
+        bytes.CopyTo(_replayBody.AsSpan(_replayLength));
+        _replayLength += bytes.Length;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+
+    private static async ValueTask<bool> SendAllAsync(Socket socket, ReadOnlyMemory<byte> data)
+    {
+        try
+        {
+            while (data.Length > 0)
+            {
+                var n = await socket.SendAsync(data, SocketFlags.None);
+                data = data[n..];
+            }
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    private enum HeadResult
+    {
+        Complete,
+        /// <summary>The app's 100 Continue to a request whose body is held.</summary>
+        Continue,
+        ClosedEarly,
+        Invalid,
+        Timeout,
+    }
+
+    /// <summary>How long a 100-continue request waits for the app's 100 before its body goes anyway (curl waits 1 s too).</summary>
+    private static readonly TimeSpan ContinueWait = TimeSpan.FromSeconds(1);
+
+    private void ArmUpstream() => ArmUpstream(_owner.Options.UpstreamTimeout);
+
+    private void ArmUpstream(TimeSpan timeout)
+    {
+        if (!_upstreamTimeout.TryReset())
+        {
+            _upstreamTimeout.Dispose();
+            _upstreamTimeout = new CancellationTokenSource();
+        }
+        _upstreamTimeout.CancelAfter(timeout);
+    }
+
+    /// <summary>Reads the app's final response head (interim 1xx answers other than 101 are not relayed).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<HeadResult> ReadResponseHeadAsync(UpstreamConnection upstream, string requestId, string app, bool awaitingContinue)
+    {
+        var any = false;
+        while (true)
+        {
+            if (upstream.Buffered > 0)
+            {
+                var parsed = ResponseHeadParser.Parse(upstream.Pending, _response, out var error);
+                if (parsed == ResponseHeadParser.Result.Complete)
+                {
+                    if (_response.Status < 200)
+                    {
+                        if (_response.Status == 101) return HeadResult.Invalid;
+                        if (_response.Status == 100 && awaitingContinue) return HeadResult.Continue;
+                        upstream.Consume(_response.Length);
+                        continue;
+                    }
+                    return HeadResult.Complete;
+                }
+                if (parsed == ResponseHeadParser.Result.Invalid)
+                {
+                    _owner.LogBadResponse(requestId, app, error);
+                    return HeadResult.Invalid;
+                }
+            }
+            ArmUpstream(awaitingContinue ? ContinueWait : _owner.Options.UpstreamTimeout);
+            int n;
+            try
+            {
+                n = await upstream.FillAsync(_upstreamTimeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return HeadResult.Timeout;
+            }
+            catch (SocketException)
+            {
+                return any ? HeadResult.Invalid : HeadResult.ClosedEarly;
+            }
+            if (n == 0) return any ? HeadResult.Invalid : HeadResult.ClosedEarly;
+            any = true;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+
+namespace Mesh.Gateway.Http1;
+
+/// <summary>
+/// One HTTP/1.1 connection to an instance: the socket and a pooled receive buffer holding what
+/// has been read but not yet passed on (<see cref="Start"/>..<see cref="End"/>).
+/// </summary>
+public sealed class UpstreamConnection : IDisposable
+{
+    public const int BufferSize = 16 * 1024;
+
+    public UpstreamConnection(Socket socket, IPEndPoint endPoint)
+    {
+        Socket = socket;
+        EndPoint = endPoint;
+        Buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+    }
+
+    public Socket Socket { get; }
+
+    public IPEndPoint EndPoint { get; }
+
+    public byte[] Buffer { get; private set; }
+
+    public int Start { get; set; }
+
+    public int End { get; set; }
+
+    public int Buffered => End - Start;
+
+    public ReadOnlySpan<byte> Pending => Buffer.AsSpan(Start, End - Start);
+
+    /// <summary>When it went back to the pool (ticks of <see cref="Environment.TickCount64"/>).</summary>
+    public long IdleSince { get; set; }
+
+    /// <summary>Requests it carried; more than zero means it came from the pool.</summary>
+    public int Uses { get; set; }
+
+    /// <summary>Reads more bytes after <see cref="End"/>, moving what is buffered to the front (or growing) when full. 0 at the end of the stream.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<int> FillAsync(CancellationToken cancellationToken)
+    {
+        if (End == Buffer.Length)
+        {
+            if (Start > 0)
+            {
+                Buffer.AsSpan(Start, End - Start).CopyTo(Buffer);
+                End -= Start;
+                Start = 0;
+            }
+            else
+            {
+                var bigger = ArrayPool<byte>.Shared.Rent(Buffer.Length * 2);
+                Buffer.AsSpan(0, End).CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(Buffer);
+                Buffer = bigger;
+            }
+        }
+        var n = await Socket.ReceiveAsync(Buffer.AsMemory(End), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        End += n;
+        return n;
+    }
+
+    public void Consume(int count)
+    {
+        Start += count;
+        if (Start == End) Start = End = 0;
+    }
+
+    /// <summary>Whether an idle connection is still usable: nothing to read (no EOF, no stray bytes).</summary>
+    public bool LooksIdle()
+    {
+        try
+        {
+            return Buffered == 0 && !Socket.Poll(0, SelectMode.SelectRead);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    public void Dispose()
+    {
+        Socket.Dispose();
+        var buffer = Buffer;
+        Buffer = [];
+        if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
+    }
+}
