@@ -84,7 +84,7 @@ internal static class GatewayServices
         services.AddSingleton<UpstreamConnector>();
         services.AddHttpForwarder();
         services.AddSingleton<UpstreamHttpClient>();
-        services.Configure<Mesh.Gateway.Http1.FastPathOptions>(configuration.GetSection(Mesh.Gateway.Http1.FastPathOptions.Section));
+        services.Configure<Mesh.Gateway.Http1.FastPathOptions>(builder.Configuration.GetSection(Mesh.Gateway.Http1.FastPathOptions.Section));
         services.AddSingleton<Mesh.Gateway.Http1.UpstreamPool>();
         services.AddSingleton<Mesh.Gateway.Http1.Http1FastPath>();
 

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text;
+using Mesh.Gateway.Forwarding;
 using Mesh.Gateway.Http;
 using Mesh.Gateway.Routing;
 using Mesh.Gateway.Telemetry;
@@ -98,7 +99,7 @@ public sealed partial class Http1Connection
                         && steering.Filter(instances).Any(i => i.IsRoutable && !loads.For(i.Id, servicePort).IsEjected(now)));
                     return await FailRequestAsync(503, requestId,
                         full ? $"every instance of {route.AppName} is at its hard limit" : $"no healthy instance of {route.AppName}",
-                        ErrorReasons.Of(full ? RouteFailure.Overloaded : RouteFailure.NoHealthyInstance), headRequest);
+                        (full ? ProxyError.Overloaded : ProxyError.NoHealthyInstance).Label(), headRequest);
                 }
                 var endpoint = InstanceEndpoints.For(instance, route.App, route.Service);
                 Outcome outcome;
