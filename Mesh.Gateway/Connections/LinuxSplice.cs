@@ -18,6 +18,8 @@ internal static partial class LinuxSplice
     private const int O_CLOEXEC = 0x80000;
     private const int F_SETPIPE_SZ = 1031;
     private const int F_GETPIPE_SZ = 1032;
+    private const int F_GETFL = 3;
+    private const int F_SETFL = 4;
 
     public static bool Supported { get; } = OperatingSystem.IsLinux();
 
@@ -35,6 +37,17 @@ internal static partial class LinuxSplice
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int Close(int fd);
+
+    /// <summary>
+    /// Makes a socket's descriptor O_NONBLOCK, as .NET's socket engine keeps it anyway once it has
+    /// run an asynchronous operation on it; done here at the descriptor so that the Socket's own
+    /// (user-visible) blocking mode is left as it is.
+    /// </summary>
+    public static void EnsureNonBlocking(int fd)
+    {
+        var flags = Fcntl(fd, F_GETFL, 0);
+        if (flags >= 0 && (flags & O_NONBLOCK) == 0) _ = Fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    }
 
     /// <summary>Bytes moved, 0 at end of input, or −errno.</summary>
     public static long Move(int from, int to, int length)

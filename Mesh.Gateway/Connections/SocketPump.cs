@@ -27,9 +27,9 @@ public static class SocketPump
         if (splice)
         {
             // The splice calls bypass .NET's socket engine and must never block; the engine
-            // itself only ever uses the sockets non-blocking, so this changes nothing for it.
-            client.Blocking = false;
-            instance.Blocking = false;
+            // itself only ever uses the descriptors non-blocking, so this changes nothing for it.
+            WithDescriptor(client, LinuxSplice.EnsureNonBlocking);
+            WithDescriptor(instance, LinuxSplice.EnsureNonBlocking);
         }
         var up = CopyAsync(client, instance, upstream: true, counts, activity, splice, idle.Token);
         var down = CopyAsync(instance, client, upstream: false, counts, activity, splice, idle.Token);
@@ -163,6 +163,21 @@ public static class SocketPump
         {
             handle.DangerousAddRef(ref added);
             return LinuxSplice.Move(pipeRead, (int)handle.DangerousGetHandle(), length);
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+    }
+
+    private static void WithDescriptor(Socket socket, Action<int> action)
+    {
+        var handle = socket.SafeHandle;
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            action((int)handle.DangerousGetHandle());
         }
         finally
         {

@@ -8,7 +8,6 @@ namespace Mesh.Tests.Http1;
 /// alone, and the same connection answers the next request in step: no stray bytes in between,
 /// no wait for a body that never comes.
 /// </summary>
-[Collection(ProcessTests.Name)]
 [Collection(Http1Gateway.Collection)]
 public sealed class BodilessAnswerTests(Http1Gateway gateway)
 {

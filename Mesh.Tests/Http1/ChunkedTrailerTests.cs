@@ -9,7 +9,6 @@ namespace Mesh.Tests.Http1;
 /// The trailer cases are marked <c>Requires=Http1FastPath</c>: the Kestrel + YARP path drops
 /// both (Kestrel writes no HTTP/1.1 response trailers, HttpClient sends no request trailers).
 /// </summary>
-[Collection(ProcessTests.Name)]
 [Collection(Http1Gateway.Collection)]
 public sealed class ChunkedTrailerTests(Http1Gateway gateway)
 {

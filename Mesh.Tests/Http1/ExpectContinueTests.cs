@@ -8,7 +8,6 @@ namespace Mesh.Tests.Http1;
 /// hears <c>100 Continue</c>, then the final answer; when the app answers at once without
 /// reading the body, that answer reaches the client instead, and the body need never be sent.
 /// </summary>
-[Collection(ProcessTests.Name)]
 [Collection(Http1Gateway.Collection)]
 public sealed class ExpectContinueTests(Http1Gateway gateway)
 {

@@ -8,7 +8,6 @@ namespace Mesh.Tests.Http1;
 /// is framed by Content-Length or by closing the connection; the connection ends after the
 /// answer unless the client asked for <c>Connection: keep-alive</c> (as <c>ab -k</c> does).
 /// </summary>
-[Collection(ProcessTests.Name)]
 [Collection(Http1Gateway.Collection)]
 public sealed class Http10ClientTests(Http1Gateway gateway)
 {

@@ -4,7 +4,6 @@ using Mesh.Tests.Infrastructure;
 namespace Mesh.Tests.Http1;
 
 /// <summary>Pipelined HTTP/1.1 requests (RFC 9112 §9.3.2): written together on one connection, answered in order, each with its own answer.</summary>
-[Collection(ProcessTests.Name)]
 [Collection(Http1Gateway.Collection)]
 public sealed class PipeliningTests(Http1Gateway gateway)
 {

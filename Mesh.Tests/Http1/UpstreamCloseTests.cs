@@ -9,7 +9,6 @@ namespace Mesh.Tests.Http1;
 /// but a request the app received before its connection died is answered 502 with the request
 /// id, never silently sent again.
 /// </summary>
-[Collection(ProcessTests.Name)]
 [Collection(Http1Gateway.Collection)]
 public sealed class UpstreamCloseTests(Http1Gateway gateway)
 {

@@ -8,7 +8,6 @@ namespace Mesh.Tests.Http1;
 /// "requests"</c> the gateway keeps upstream connections alive and reuses them across clients;
 /// with the default, "connections", every request gets an upstream connection of its own.
 /// </summary>
-[Collection(ProcessTests.Name)]
 [Collection(Http1Gateway.Collection)]
 public sealed class UpstreamKeepAliveTests(Http1Gateway gateway)
 {

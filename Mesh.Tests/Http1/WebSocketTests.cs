@@ -11,7 +11,6 @@ namespace Mesh.Tests.Http1;
 /// answered 101, then messages flow both ways, text and binary, small and larger than one read,
 /// until the close handshake completes.
 /// </summary>
-[Collection(ProcessTests.Name)]
 [Collection(Http1Gateway.Collection)]
 public sealed class WebSocketTests(Http1Gateway gateway)
 {
