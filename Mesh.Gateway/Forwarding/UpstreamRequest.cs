@@ -13,7 +13,9 @@ namespace Mesh.Gateway.Forwarding;
 /// </summary>
 public sealed class UpstreamRequest(PortRoute route, IEnumerable<InstanceRoute> instances)
 {
-    private HashSet<string>? _tried;
+    // Most requests lease one instance: the first needs no set (nothing allocated per request for it).
+    private string? _first;
+    private HashSet<string>? _more;
 
     public PortRoute Route { get; } = route;
 
@@ -29,10 +31,14 @@ public sealed class UpstreamRequest(PortRoute route, IEnumerable<InstanceRoute> 
     public IPAddress? Client { get; init; }
 
     /// <summary>Whether an earlier lease of this request went to the instance.</summary>
-    public bool Tried(string instanceId) => _tried?.Contains(instanceId) == true;
+    public bool Tried(string instanceId) => _first is not null && (_first == instanceId || _more?.Contains(instanceId) == true);
 
     /// <summary>How many instances this request has been leased so far.</summary>
-    public int Attempts => _tried?.Count ?? 0;
+    public int Attempts => _first is null ? 0 : 1 + (_more?.Count ?? 0);
 
-    internal void MarkTried(string instanceId) => (_tried ??= new HashSet<string>(StringComparer.Ordinal)).Add(instanceId);
+    internal void MarkTried(string instanceId)
+    {
+        if (_first is null) _first = instanceId;
+        else if (_first != instanceId) (_more ??= new HashSet<string>(StringComparer.Ordinal)).Add(instanceId);
+    }
 }
