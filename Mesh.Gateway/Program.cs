@@ -80,6 +80,8 @@ builder.Services.AddSingleton<UpstreamHttpClient>();
 builder.Services.Configure<Mesh.Gateway.Http1.FastPathOptions>(builder.Configuration.GetSection(Mesh.Gateway.Http1.FastPathOptions.Section));
 builder.Services.AddSingleton<Mesh.Gateway.Http1.UpstreamPool>();
 builder.Services.AddSingleton<Mesh.Gateway.Http1.Http1FastPath>();
+builder.Services.Configure<Mesh.Gateway.Http1.KestrelUpstreamOptions>(builder.Configuration.GetSection(Mesh.Gateway.Http1.KestrelUpstreamOptions.Section));
+builder.Services.AddSingleton<Mesh.Gateway.Http1.KestrelUpstreamForwarder>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ListenerManager>());
 builder.Services.AddHostedService<RouteTableSync>();
 builder.Services.Configure<Mesh.Gateway.Udp.UdpOptions>(builder.Configuration.GetSection(Mesh.Gateway.Udp.UdpOptions.Section));
