@@ -106,7 +106,8 @@ public sealed partial class KestrelExchange(KestrelUpstreamForwarder owner)
                 break;
             }
             var r = _response;
-            if (info.Replayable && r.ReplayIndex >= 0)
+            // Only when the body can be sent again too (an h2 body without Content-Length is not kept).
+            if (info.Replayable && retryable && r.ReplayIndex >= 0)
             {
                 ref readonly var f = ref r[r.ReplayIndex];
                 // The client never sees this answer: the middleware sends the request again (this connection is not reused: its body is unread).
