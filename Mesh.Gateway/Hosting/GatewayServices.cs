@@ -87,6 +87,8 @@ internal static class GatewayServices
         services.Configure<Mesh.Gateway.Http1.FastPathOptions>(builder.Configuration.GetSection(Mesh.Gateway.Http1.FastPathOptions.Section));
         services.AddSingleton<Mesh.Gateway.Http1.UpstreamPool>();
         services.AddSingleton<Mesh.Gateway.Http1.Http1FastPath>();
+        services.Configure<Mesh.Gateway.Http1.KestrelUpstreamOptions>(builder.Configuration.GetSection(Mesh.Gateway.Http1.KestrelUpstreamOptions.Section));
+        services.AddSingleton<Mesh.Gateway.Http1.KestrelUpstreamForwarder>();
 
         // UDP, RTT probes, health checks.
         services.Configure<Mesh.Gateway.Udp.UdpOptions>(builder.Configuration.GetSection(Mesh.Gateway.Udp.UdpOptions.Section));

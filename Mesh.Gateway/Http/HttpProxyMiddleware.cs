@@ -29,6 +29,7 @@ public sealed partial class HttpProxyMiddleware(
     UpstreamSelector selector,
     IHttpForwarder forwarder,
     UpstreamHttpClient upstream,
+    Mesh.Gateway.Http1.KestrelUpstreamForwarder kestrelUpstream,
     GatewayMetrics metrics,
     IOptions<GatewayOptions> options,
     TimeProvider time,
@@ -143,7 +144,10 @@ public sealed partial class HttpProxyMiddleware(
             try
             {
                 var started = Stopwatch.GetTimestamp();
-                result = await forwarder.SendAsync(context, destination, upstream.Invoker, upstream.Config(h2), PlatformTransformer.Instance);
+                // HTTP/1.1 apps: our own client over the fast path's pooled connections; YARP for h2c apps and upgrades.
+                result = kestrelUpstream.Handles(context, route)
+                    ? await kestrelUpstream.SendAsync(context, instance, info)
+                    : await forwarder.SendAsync(context, destination, upstream.Invoker, upstream.Config(h2), PlatformTransformer.Instance);
                 if (result == ForwarderError.None) metrics.Proxied(route.AppName, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
             finally
