@@ -70,37 +70,35 @@ public sealed partial class Http1Connection
         if (hasBody && replayable) _replayBody = ArrayPool<byte>.Shared.Rent((int)contentLength);
         var startMicros = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
         string? replaySource = null;
-        var loads = state.Loads;
         var table = state.Table;
         var hops = 0;
+        var request = Request(route, instances, steering);
         try
         {
             for (var attempt = 1; ; attempt++)
             {
-                var servicePort = route.Service.InternalPort;
-                var now = time.GetUtcNow().UtcTicks;
-                var candidates = state.Candidates(route, steering.Filter(instances), o.Region, now, steering.Regions);
-                if (steering.PreferredInstance is { } preferred) candidates.Sort((a, b) => (b.Id == preferred).CompareTo(a.Id == preferred));
-                InstanceRoute? instance = null;
-                InstanceLoad? load = null;
-                foreach (var candidate in candidates)
+                InstanceLease lease;
+                try
                 {
-                    var l = loads.For(candidate.Id, servicePort);
-                    if (l.TryAcquire(route.Service.Concurrency.HardLimit))
+                    lease = await _owner.Selector.AcquireAsync(request, _connection.ConnectionClosed);
+                }
+                catch (OperationCanceledException) when (_connection.ConnectionClosed.IsCancellationRequested)
+                {
+                    // Gone while waiting in the queue at the hard limit.
+                    metrics.Error(ProxyError.ClientClosed);
+                    return Next.Close;
+                }
+                if (!lease.Acquired)
+                {
+                    return await FailRequestAsync(lease.Error.HttpStatus(), requestId, lease.Error switch
                     {
-                        instance = candidate;
-                        load = l;
-                        break;
-                    }
+                        ProxyError.Overloaded => $"every instance of {route.AppName} is at its hard limit",
+                        ProxyError.ConnectFailed => $"could not connect to an instance of {route.AppName}",
+                        ProxyError.AppConnectionLimit => $"{route.AppName} has as many requests in flight on this gateway as it may",
+                        _ => $"no healthy instance of {route.AppName}",
+                    }, lease.Error.Label(), headRequest);
                 }
-                if (instance is null || load is null)
-                {
-                    var full = candidates.Count > 0 || (route.Service.Concurrency.HardLimit is not null
-                        && steering.Filter(instances).Any(i => i.IsRoutable && !loads.For(i.Id, servicePort).IsEjected(now)));
-                    return await FailRequestAsync(503, requestId,
-                        full ? $"every instance of {route.AppName} is at its hard limit" : $"no healthy instance of {route.AppName}",
-                        (full ? ProxyError.Overloaded : ProxyError.NoHealthyInstance).Label(), headRequest);
-                }
+                var instance = lease.Instance!;
                 var endpoint = InstanceEndpoints.For(instance, route.App, route.Service);
                 Outcome outcome;
                 ReplayDirective? replay = null;
@@ -114,7 +112,7 @@ public sealed partial class Http1Connection
                 }
                 finally
                 {
-                    loads.Release(load);
+                    lease.Dispose();
                 }
                 switch (outcome)
                 {
@@ -139,16 +137,17 @@ public sealed partial class Http1Connection
                             instances = table.InstancesOf(otherApp);
                         }
                         steering = Steering.ForReplay(replay, instance.Id);
+                        request = Request(route, instances, steering);
                         replaySource = $"instance={instance.Id};region={instance.Region};t={time.GetUtcNow().ToUnixTimeMilliseconds() * 1000}" + (replay.State is { } st ? $";state={st}" : "");
                         metrics.Count("replayed");
                         attempt = 0;
                         continue;
                     case Outcome.ConnectFailed:
-                        load.Eject(now + o.EjectionTime.Ticks);
-                        metrics.Error("upstream_connect_refused");
-                        // Nothing reached the instance: another one may take the request.
-                        if (!hasBody && attempt < MaxAttempts) continue;
-                        return await FailRequestAsync(502, requestId, $"could not connect to an instance of {route.AppName}", "connect_failed", headRequest);
+                        lease.Eject();
+                        metrics.Error(ProxyError.UpstreamConnectRefused);
+                        // Nothing reached the instance: another one may take the request (the selector offers the next candidate).
+                        if (ProxyError.UpstreamConnectRefused.IsRetryable() && !hasBody && attempt < MaxAttempts) continue;
+                        return await FailRequestAsync(502, requestId, $"could not connect to an instance of {route.AppName}", ProxyError.ConnectFailed.Label(), headRequest);
                     case Outcome.Timeout:
                         return await FailRequestAsync(504, requestId, $"{route.AppName} did not answer in time", "upstream_timeout", headRequest);
                     case Outcome.BadResponse:
@@ -180,6 +179,10 @@ public sealed partial class Http1Connection
     }
 
     private bool _closeAfter;
+
+    /// <summary>What the selector is asked for a request: the app's instances narrowed by steering, with its preferences (as HttpProxyMiddleware asks).</summary>
+    private UpstreamRequest Request(PortRoute route, IReadOnlyList<InstanceRoute> instances, Steering steering) =>
+        new(route, steering.Filter(instances)) { PreferredRegions = steering.Regions, PreferredInstance = steering.PreferredInstance };
 
     /// <summary>An error answer after the head was consumed: the connection stays only if the request's body was read in full.</summary>
     private async ValueTask<Next> FailRequestAsync(int status, string requestId, string message, string reason, bool headRequest)

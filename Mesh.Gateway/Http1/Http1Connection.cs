@@ -29,6 +29,7 @@ public sealed partial class Http1Connection
     private readonly Http1FastPath _owner;
     private readonly ConnectionContext _connection;
     private readonly ConnectionDelegate _next;
+    /// <summary>The client used TLS: to this gateway, or to the balancer in front of it (its PROXY v2 SSL TLV).</summary>
     private readonly bool _https;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
@@ -52,7 +53,7 @@ public sealed partial class Http1Connection
         _owner = owner;
         _connection = connection;
         _next = next;
-        _https = https;
+        _https = https || connection.Features.Get<Connections.ProxyProtocolFeature>()?.ClientSsl == true;
         _input = connection.Transport.Input;
         _output = connection.Transport.Output;
         var local = connection.LocalEndPoint as IPEndPoint;

@@ -18,6 +18,7 @@ public sealed partial class Http1FastPath(
     GatewayState state,
     GatewayMetrics metrics,
     UpstreamPool pool,
+    Forwarding.UpstreamSelector selector,
     IOptions<GatewayOptions> options,
     IOptions<FastPathOptions> fastPath,
     TimeProvider time,
@@ -30,6 +31,8 @@ public sealed partial class Http1FastPath(
     internal GatewayMetrics Metrics => metrics;
 
     internal UpstreamPool Pool => pool;
+
+    internal Forwarding.UpstreamSelector Selector => selector;
 
     internal GatewayOptions Options => options.Value;
 
