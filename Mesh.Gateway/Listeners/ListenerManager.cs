@@ -43,7 +43,12 @@ internal sealed partial class ListenerManager(
         SocketOptionsWithPool(services.GetService<IMemoryPoolFactory<byte>>()),
         loggerFactory.CreateLogger<SocketConnectionContextFactory>());
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Lazy<ProxyConnectionHandler> _directHandler = new(() => ActivatorUtilities.CreateInstance<ProxyConnectionHandler>(services));
+    // The stages a direct connection runs through: the route stage, then the TCP handler (GatewayPipeline).
+    private readonly Lazy<ConnectionDelegate> _direct = new(() =>
+    {
+        var handler = ActivatorUtilities.CreateInstance<ProxyConnectionHandler>(services);
+        return services.GetRequiredService<RouteStage>().Middleware(handler.OnConnectedAsync);
+    });
 
     /// <summary>
     /// Socket options whose connections take their buffers from Kestrel's pool factory. The
@@ -227,12 +232,12 @@ internal sealed partial class ListenerManager(
         }
     }
 
-    /// <summary>The TCP handler run on a direct connection, as Kestrel would run it on one of its own.</summary>
+    /// <summary>The route stage and the TCP handler run on a direct connection, as Kestrel would run them on one of its own.</summary>
     private async Task RunDirectAsync(DirectSocketConnection connection)
     {
         try
         {
-            await _directHandler.Value.OnConnectedAsync(connection);
+            await _direct.Value(connection);
         }
         catch (Exception e)
         {

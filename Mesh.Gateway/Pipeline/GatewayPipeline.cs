@@ -20,6 +20,7 @@ namespace Mesh.Gateway.Pipeline;
 ///   → PROXY in (when AcceptProxyProtocol; trusted sources only)
 ///   → [pg_tls: SSLRequest preamble]
 ///   → [TLS: failure count → ClientHello peek and TLS choice (the route, once, into IRouteFeature) → handshake → ACME-only close]
+///   → tcp with DirectTcp and no PROXY in: no Kestrel pipe at all (ListenerManager runs the same route stage and handler) → SocketPump (splice)
 ///   → tcp, tls, pg_tls: route (IRouteFeature unless TLS set it) → ProxyConnectionHandler → forward (UpstreamConnector) → pump
 ///   → http, https:      HTTP/1.x: Http1FastPath (Kestrel's parser on the connection's pipes; route per request by Host) → forward (UpstreamSelector + pooled upstream connections)
 ///                       h2, h2c (or FastPath off): Kestrel HTTP → HttpProxyMiddleware (route per request by Host) → forward (UpstreamSelector + YARP)
