@@ -209,7 +209,8 @@ public sealed partial class Http1Connection
             }
             catch (Exception e) when (e is SocketException or OperationCanceledException)
             {
-                return (Outcome.ConnectFailed, null);
+                // The client leaving is not the instance's fault: no ejection for it.
+                return (_connection.ConnectionClosed.IsCancellationRequested ? Outcome.ClientGone : Outcome.ConnectFailed, null);
             }
         }
         var keep = false;
