@@ -112,7 +112,7 @@ public sealed class PlatformTransformer : HttpTransformer
     };
 
     /// <summary>This gateway's Via entry for a client protocol, without formatting a string per request.</summary>
-    private static string Hop(string protocol) => protocol switch
+    public static string Hop(string protocol) => protocol switch
     {
         "HTTP/2" => "2 mesh",
         "HTTP/3" => "3 mesh",

@@ -17,8 +17,8 @@ public sealed class FastPathOptions
     /// <summary>How long a client may leave a request body without a byte before it is answered 408 (Kestrel's minimum-rate grace).</summary>
     public TimeSpan BodyStallTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Idle upstream connections kept per instance endpoint.</summary>
-    public int MaxIdlePerEndpoint { get; set; } = 64;
+    /// <summary>Idle upstream connections kept per instance endpoint (h2 clients multiplex hundreds of requests onto them: fewer means a connect and close per request).</summary>
+    public int MaxIdlePerEndpoint { get; set; } = 1024;
 
     /// <summary>How long an idle pooled upstream connection is kept.</summary>
     public TimeSpan UpstreamIdleTimeout { get; set; } = TimeSpan.FromSeconds(60);

@@ -87,19 +87,11 @@ public static class KestrelRequestHead
         else if (contentLength >= 0) b.Add("Content-Length: "u8).Add(contentLength).Add(Crlf);
         // Concurrency by connections (the default): every request has its own upstream connection (fly-reference §1D).
         if (close) b.Add("Connection: close\r\n"u8);
-        b.Add("Fly-Client-IP: "u8).Add(info.ClientIp).Add(Crlf);
         b.Add("X-Forwarded-For: "u8);
         AddJoined(b, forwardedFor);
         b.Add(info.ClientIp).Add(Crlf);
-        b.Add(info.Https ? "X-Forwarded-Proto: https\r\nFly-Forwarded-Proto: https\r\nX-Forwarded-SSL: on\r\nFly-Forwarded-Ssl: on\r\n"u8
-            : "X-Forwarded-Proto: http\r\nFly-Forwarded-Proto: http\r\nX-Forwarded-SSL: off\r\nFly-Forwarded-Ssl: off\r\n"u8);
-        if (!hasForwardedPort) b.Add("X-Forwarded-Port: "u8).Add(info.Port).Add(Crlf);
-        b.Add("Fly-Forwarded-Port: "u8).Add(info.Port).Add(Crlf);
-        b.Add("Fly-Region: "u8).Add(info.Region).Add(Crlf);
-        b.Add("Fly-Request-Id: "u8).Add(info.RequestId).Add(Crlf);
-        b.Add("X-Request-Start: t="u8).Add(info.StartMicroseconds).Add(Crlf);
-        if (info.ReplaySource is { } source) b.Add("fly-replay-src: "u8).Add(source).Add(Crlf);
-        if (info.PreferredInstanceUnavailable is { } missing) b.Add("Fly-Preferred-Instance-Unavailable: "u8).Add(missing).Add(Crlf);
+        PlatformRequestFields.Write(b, info.ClientIp, info.Https, info.Port, !hasForwardedPort, info.Region, info.RequestId,
+            info.StartMicroseconds, info.ReplaySource, info.PreferredInstanceUnavailable);
         b.Add("Via: "u8);
         AddJoined(b, via);
         b.Add(ViaHop(request.Protocol)).Add("\r\n\r\n"u8);

@@ -48,7 +48,7 @@ public static class KestrelResponseHead
         if (r.ContentLength >= 0 && r.Status != 204) response.ContentLength = r.ContentLength;
         if (!pristine)
         {
-            var hop = Hop(protocol);
+            var hop = PlatformTransformer.Hop(protocol);
             headers[PlatformHeaders.Via] = appVia is null ? hop : appVia + ", " + hop;
             headers[PlatformHeaders.RequestId] = requestId;
             headers.Server = PlatformTransformer.ServerHeader;
@@ -62,12 +62,4 @@ public static class KestrelResponseHead
             }
         }
     }
-
-    private static string Hop(string protocol) => protocol switch
-    {
-        "HTTP/2" => "2 mesh",
-        "HTTP/3" => "3 mesh",
-        "HTTP/1.0" => "1.0 mesh",
-        _ => "1.1 mesh",
-    };
 }
