@@ -259,7 +259,7 @@ public sealed partial class Http1Connection
                     }
                     return (Outcome.BadResponse, null);
                 }
-                if (read == HeadResult.Timeout) return (Outcome.Timeout, null);
+                if (read == HeadResult.Timeout) return (_clientClosed ? Outcome.ClientGone : Outcome.Timeout, null);
                 if (read != HeadResult.Complete) return (Outcome.BadResponse, null);
                 break;
             }
@@ -509,6 +509,8 @@ public sealed partial class Http1Connection
             _upstreamTimeout = new CancellationTokenSource();
         }
         _upstreamTimeout.CancelAfter(timeout);
+        // Closed between the callback and this new source: the wait must not outlive the client.
+        if (_clientClosed) _upstreamTimeout.Cancel();
     }
 
     /// <summary>Reads the app's final response head (interim 1xx answers other than 101 are not relayed).</summary>

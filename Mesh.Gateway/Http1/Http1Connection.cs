@@ -45,6 +45,7 @@ public sealed partial class Http1Connection
     private string _lastHost = "";
     private volatile bool _closeRequested;
     private volatile bool _idle;
+    private volatile bool _clientClosed;
     private SequencePosition _headStart;
     private bool _expectContinue;
 
@@ -75,6 +76,9 @@ public sealed partial class Http1Connection
     {
         using var closing = _connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested
             .Register(static s => ((Http1Connection)s!).OnCloseRequested(), this);
+        // The client's socket ended (FIN or reset): an exchange waiting on the app ends at once and
+        // gives back its slot, as Kestrel aborts a request then (RequestAborted) on the YARP path.
+        using var gone = _connection.ConnectionClosed.Register(static s => ((Http1Connection)s!).OnClientClosed(), this);
         try
         {
             for (var first = true; ; first = false)
@@ -103,6 +107,19 @@ public sealed partial class Http1Connection
         {
             _timeout.Dispose();
             _upstreamTimeout.Dispose();
+        }
+    }
+
+    private void OnClientClosed()
+    {
+        _clientClosed = true;
+        try
+        {
+            _upstreamTimeout.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection is over already.
         }
     }
 
