@@ -116,9 +116,9 @@ public sealed partial class Http1Connection
         }
         if (_bodyHeld)
         {
-            return await SendAllAsync(upstream.Socket, _out.Memory) ? SendResult.Sent : SendResult.UpstreamFailed;
+            return await upstream.SendAllAsync(_out.Memory) ? SendResult.Sent : SendResult.UpstreamFailed;
         }
-        if (_out.Length > 0 && !await SendAllAsync(upstream.Socket, _out.Memory)) return SendResult.UpstreamFailed;
+        if (_out.Length > 0 && !await upstream.SendAllAsync(_out.Memory)) return SendResult.UpstreamFailed;
         _out.Clear();
         while (_bodyRemaining > 0 || (_chunkedBody && !_requestChunks.IsDone))
         {
@@ -144,7 +144,7 @@ public sealed partial class Http1Connection
                 foreach (var segment in part)
                 {
                     Keep(segment.Span);
-                    if (!await SendAllAsync(upstream.Socket, segment))
+                    if (!await upstream.SendAllAsync(segment))
                     {
                         _bodyRemaining -= part.Length;
                         _input.AdvanceTo(part.End);
@@ -170,7 +170,7 @@ public sealed partial class Http1Connection
                         _input.AdvanceTo(buffer.End);
                         return SendResult.ClientBadBody;
                     }
-                    if (offset > 0 && !await SendAllAsync(upstream.Socket, segment[..offset]))
+                    if (offset > 0 && !await upstream.SendAllAsync(segment[..offset]))
                     {
                         _input.AdvanceTo(buffer.End);
                         return SendResult.UpstreamFailed;
@@ -194,24 +194,6 @@ public sealed partial class Http1Connection
         _replayLength += bytes.Length;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-
-    private static async ValueTask<bool> SendAllAsync(Socket socket, ReadOnlyMemory<byte> data)
-    {
-        try
-        {
-            while (data.Length > 0)
-            {
-                var n = await socket.SendAsync(data, SocketFlags.None);
-                data = data[n..];
-            }
-            return true;
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            return false;
-        }
-    }
 
     private enum HeadResult
     {

@@ -154,7 +154,7 @@ public sealed partial class KestrelExchange(KestrelUpstreamForwarder owner)
     /// <summary>Sends the head, with the body's first piece in the same write, then the rest of the body as the client sends it.</summary>
     private async ValueTask<(Send, Exception?)> SendRequestAsync(HttpContext context, Socket socket, Stream body, bool hasBody, bool chunked, long contentLength)
     {
-        if (!hasBody) return (await SendAllAsync(socket, _out.Memory) ? Send.Sent : Send.UpstreamFailed, null);
+        if (!hasBody) return (await UpstreamConnection.SendAllAsync(socket, _out.Memory) ? Send.Sent : Send.UpstreamFailed, null);
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkPrefix + BodyChunk + 2);
         try
         {
@@ -214,7 +214,7 @@ public sealed partial class KestrelExchange(KestrelUpstreamForwarder owner)
                     piece = _out.Memory;
                     first = false;
                 }
-                if (piece.Length > 0 && !await SendAllAsync(socket, piece)) return (Send.UpstreamFailed, null);
+                if (piece.Length > 0 && !await UpstreamConnection.SendAllAsync(socket, piece)) return (Send.UpstreamFailed, null);
                 if (n == 0) return (Send.Sent, null);
             }
         }
@@ -226,22 +226,6 @@ public sealed partial class KestrelExchange(KestrelUpstreamForwarder owner)
 
     private static readonly ReadOnlyMemory<byte> LastChunk = "0\r\n\r\n"u8.ToArray();
 
-    private static async ValueTask<bool> SendAllAsync(Socket socket, ReadOnlyMemory<byte> data)
-    {
-        try
-        {
-            while (data.Length > 0)
-            {
-                var n = await socket.SendAsync(data, SocketFlags.None);
-                data = data[n..];
-            }
-            return true;
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            return false;
-        }
-    }
 
     /// <summary>Reads the app's final response head; interim 1xx answers are not relayed (Kestrel sends its own 100 Continue), and 101 is no answer here.</summary>
     private async ValueTask<Head> ReadHeadAsync(UpstreamConnection upstream, string requestId, string app)

@@ -65,6 +65,27 @@ public sealed class UpstreamConnection : IDisposable
         return n;
     }
 
+    /// <summary>Sends all of <paramref name="data"/>; false when the instance's socket broke (the caller decides what that means).</summary>
+    public ValueTask<bool> SendAllAsync(ReadOnlyMemory<byte> data) => SendAllAsync(Socket, data);
+
+    /// <summary>Sends all of <paramref name="data"/> on a socket to an instance; false when it broke. One loop for both HTTP paths.</summary>
+    public static async ValueTask<bool> SendAllAsync(Socket socket, ReadOnlyMemory<byte> data)
+    {
+        try
+        {
+            while (data.Length > 0)
+            {
+                var n = await socket.SendAsync(data, SocketFlags.None);
+                data = data[n..];
+            }
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
     public void Consume(int count)
     {
         Start += count;
