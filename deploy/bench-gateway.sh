@@ -11,6 +11,7 @@
 #   env: ROUNDS (2) DURATION (8) SCENARIOS (all: "h1-tiny h1-64k h1-c1 tcp tls-ka tls-hs h2-tls h2c")
 #        PEERS ("haproxy nginx yarp"; yarp needs /tmp/yarp/out/yarp.dll, see ../shared/bench/README.md)
 #        HOLD=1 starts everything and waits (for dotnet-trace/dotnet-counters/strace) instead of measuring
+#        GATEWAY_ENV="K=V ..." adds environment to the gateway (A/B of settings: Mesh__Gateway__...)
 #        TLS=raw measures the tls handler's port (28443) in the TLS groups instead of tls+http
 #   needs: apt-get install -y haproxy wrk nghttp2-client iperf3 (and nginx, as the tests do)
 set -euo pipefail
@@ -75,7 +76,7 @@ mesh ips allocate-v4 -a bench >/dev/null
 mesh certs add localhost -a bench --skip-ownership-check --cert "$BP_WORK/certs/ecdsa.crt" --key "$BP_WORK/certs/ecdsa.key" >/dev/null
 mesh instances add -a bench --region ams --address 127.0.0.2:15201 >/dev/null
 
-mesh_start "$data/gateway.log" env DOTNET_gcServer=1 taskset -c "${SUT_CPU:-1}" dotnet "$(gateway_dll)" \
+mesh_start "$data/gateway.log" env DOTNET_gcServer=1 ${GATEWAY_ENV:-} taskset -c "${SUT_CPU:-1}" dotnet "$(gateway_dll)" \
   --data-dir "$data" --region ams --admin-port 0
 mesh_wait "$data/gateway.log" "mesh-gateway ready"
 

@@ -39,8 +39,14 @@ internal static class GatewayCluster
         var dataDir = section["DataDirectory"] ?? Environment.GetEnvironmentVariable("MESH_DATA_DIR")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".mesh");
         var tls = TlsDirectory(builder.Configuration, string.IsNullOrEmpty(redis) ? dataDir : null);
+        var reconnects = new ClusterReconnects();
+        builder.Services.AddSingleton(reconnects);
         builder.UseOrleansClient(client =>
         {
+            client.AddGatewayCountChangedHandler((_, e) =>
+            {
+                if (e.ConnectionRecovered || e.NumberOfConnectedGateways > e.PreviousNumberOfConnectedGateways) reconnects.Signal();
+            });
             client.UseClusterTls(tls);
             client.Configure<ClusterOptions>(o => { o.ClusterId = clusterId; o.ServiceId = serviceId; });
             if (!string.IsNullOrEmpty(redis))
@@ -57,6 +63,9 @@ internal static class GatewayCluster
             }
             // A gateway must not wait out Orleans' 30 s default on a dead silo (spike G8).
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
+            // A restarted or replaced silo is found again within seconds, not Orleans' one-minute
+            // default (one read of the membership table each period).
+            client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
             client.UseConnectionRetryFilter(async (_, cancellationToken) =>
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);

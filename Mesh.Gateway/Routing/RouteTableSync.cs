@@ -12,7 +12,7 @@ namespace Mesh.Gateway.Routing;
 /// <summary>
 /// Keeps the gateway's table in step with the route-table grain (DESIGN §3): a full snapshot
 /// first, then one-way pushed deltas; a version gap triggers a catch-up (deltas or a snapshot);
-/// the subscription is renewed on a timer (observers die with a silo) and after any failure.
+/// the subscription is renewed on a timer (observers die with a silo), when the client reconnects and after any failure.
 /// Every applied version is acknowledged, so a change that must be live on every gateway (an ACME
 /// challenge) can wait for it. While the cluster is unreachable the last good table keeps serving; it is kept on disk, so a
 /// gateway started while the cluster is down serves it too until the cluster answers.
@@ -24,6 +24,7 @@ internal sealed partial class RouteTableSync(
     TableFactory factory,
     LastGoodTableStore store,
     LastGoodTableWriter writer,
+    ClusterReconnects reconnects,
     ILogger<RouteTableSync> logger) : BackgroundService, IRouteTableObserver
 {
     private readonly Channel<RouteDelta> _pushes = Channel.CreateUnbounded<RouteDelta>(new UnboundedChannelOptions { SingleReader = true });
@@ -85,16 +86,19 @@ internal sealed partial class RouteTableSync(
 
         using var renew = new PeriodicTimer(options.Value.ResubscribeInterval);
         var tick = renew.WaitForNextTickAsync(stoppingToken).AsTask();
+        var reconnected = reconnects.WaitAsync(stoppingToken);
         while (true)
         {
             var push = _pushes.Reader.WaitToReadAsync(stoppingToken).AsTask();
-            if (await Task.WhenAny(push, tick) == tick)
+            var woke = await Task.WhenAny(push, tick, reconnected);
+            if (woke != push)
             {
-                await tick;
+                await woke;
                 await routes.Subscribe(_reference);
                 await CatchUpAsync(routes);
                 await RefreshRttAsync();
-                tick = renew.WaitForNextTickAsync(stoppingToken).AsTask();
+                if (woke == tick) tick = renew.WaitForNextTickAsync(stoppingToken).AsTask();
+                else reconnected = reconnects.WaitAsync(stoppingToken);
                 continue;
             }
             await push;

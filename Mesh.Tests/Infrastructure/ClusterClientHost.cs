@@ -37,6 +37,8 @@ internal sealed class ClusterClientHost(IHost host) : IAsyncDisposable
             clustering(c);
             tls?.Invoke(c);
             c.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+            // A test that expects a refusal sees the first one, instead of Orleans retrying until the timeout.
+            if (connectTimeout is not null) c.UseConnectionRetryFilter((_, _) => Task.FromResult(false));
         });
         var host = builder.Build();
         // A refused handshake makes Orleans retry for minutes; a test that expects the refusal should not wait them out.
