@@ -7,7 +7,7 @@ using Mesh.Tests.Infrastructure;
 namespace Mesh.Tests.Boundary;
 
 /// <summary><c>fly-replay: app=</c> through a real gateway: honoured within the replying app's org only.</summary>
-[Collection(ProcessTests.Name)]
+[Collection(Gateway.GatewayProcessTests.Name)]
 public sealed class ReplayBoundaryTests
 {
     private const string Web = "[http_service]\n  internal_port = 8080\n";

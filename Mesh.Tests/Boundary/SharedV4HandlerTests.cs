@@ -9,7 +9,7 @@ namespace Mesh.Tests.Boundary;
 /// The shared IPv4 through a real gateway: apps named to sort first, whose configs put raw TCP,
 /// <c>tls</c> alone or <c>proxy_proto</c> on 80 and 443, do not change what it serves to the others.
 /// </summary>
-[Collection(ProcessTests.Name)]
+[Collection(Gateway.GatewayProcessTests.Name)]
 public sealed class SharedV4HandlerTests
 {
     private static Task<CliResult> Curl(params string[] args) => Tool.RunAsync("curl", ["-s", "-i", "--max-time", "20", .. args]);

@@ -12,7 +12,7 @@ namespace Mesh.Tests.Dns;
 /// The zone as a real gateway process serves it from the control plane's table, asked with real
 /// <c>dig</c> from inside the app's org: the apex, negative answers, ANY and EDNS.
 /// </summary>
-[Collection(ProcessTests.Name)]
+[Collection(Gateway.GatewayProcessTests.Name)]
 public sealed class GatewayProcessDnsTests
 {
     [Fact]

@@ -5,7 +5,7 @@ using Mesh.Tests.Infrastructure;
 namespace Mesh.Tests.Gateway;
 
 /// <summary>Hostile or broken clients: every failure is counted, the log stays a few lines, no client takes others' share.</summary>
-[Collection(ProcessTests.Name)]
+[Collection(Gateway.GatewayProcessTests.Name)]
 public sealed class GatewayFloodTests
 {
     private const string Config = "[http_service]\n  internal_port = 8080\n\n" + """

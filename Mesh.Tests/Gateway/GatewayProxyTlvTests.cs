@@ -12,7 +12,7 @@ namespace Mesh.Tests.Gateway;
 /// app sees https; after the gateway ends TLS itself, the app's v2 header carries the SSL TLV
 /// and the SNI as the authority (read back by our own reader from the bytes the app received).
 /// </summary>
-[Collection(ProcessTests.Name)]
+[Collection(Gateway.GatewayProcessTests.Name)]
 public sealed class GatewayProxyTlvTests
 {
     [Fact]

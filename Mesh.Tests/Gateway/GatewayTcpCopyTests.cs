@@ -12,7 +12,7 @@ namespace Mesh.Tests.Gateway;
 /// buffer, and through Kestrel's pipe): megabytes both ways byte for byte, the half-close passed
 /// on, the byte counters, and the idle timeout closing a silent connection.
 /// </summary>
-[Collection(ProcessTests.Name)]
+[Collection(Gateway.GatewayProcessTests.Name)]
 public sealed class GatewayTcpCopyTests
 {
     public static TheoryData<string> Copies => new()

@@ -8,7 +8,7 @@ using Mesh.Tests.Infrastructure;
 namespace Mesh.Tests.Gateway;
 
 /// <summary>Raw TCP through a real gateway process: pass-through, half-close, listeners following the table, routing and limits.</summary>
-[Collection(ProcessTests.Name)]
+[Collection(Gateway.GatewayProcessTests.Name)]
 public sealed class GatewayTcpTests
 {
     private static async Task<(IAppGrain App, string Address)> DeployAsync(EmbeddedEdge edge, string name, string config)

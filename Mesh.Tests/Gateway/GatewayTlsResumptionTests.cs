@@ -8,7 +8,7 @@ namespace Mesh.Tests.Gateway;
 /// session (a TLS 1.3 ticket, a TLS 1.2 session), and an unknown server name is told so with an
 /// alert even when no ACME challenge makes the gateway read the ClientHello itself.
 /// </summary>
-[Collection(ProcessTests.Name)]
+[Collection(Gateway.GatewayProcessTests.Name)]
 public sealed class GatewayTlsResumptionTests
 {
     [Theory]

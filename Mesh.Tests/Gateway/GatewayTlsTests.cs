@@ -8,7 +8,7 @@ using Mesh.Tests.Infrastructure;
 namespace Mesh.Tests.Gateway;
 
 /// <summary>The tls handler through a real gateway, checked with openssl s_client and curl.</summary>
-[Collection(ProcessTests.Name)]
+[Collection(Gateway.GatewayProcessTests.Name)]
 public sealed class GatewayTlsTests
 {
     private static async Task<(IAppGrain App, string Address)> DeployAsync(EmbeddedEdge edge, string name, string config, TestApp instance, IpKind kind = IpKind.V4)

@@ -6,7 +6,7 @@ using Mesh.Tests.Infrastructure;
 namespace Mesh.Tests.Health;
 
 /// <summary>A real gateway process checks an instance in its region and the control plane's table follows.</summary>
-[Collection(ProcessTests.Name)]
+[Collection(Gateway.GatewayProcessTests.Name)]
 public sealed class HealthCheckEndToEndTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);

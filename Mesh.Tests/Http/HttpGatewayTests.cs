@@ -10,7 +10,7 @@ using Mesh.Tests.Infrastructure;
 namespace Mesh.Tests.Http;
 
 /// <summary>The http handler through a real gateway, with curl and real HTTP apps.</summary>
-[Collection(ProcessTests.Name)]
+[Collection(Gateway.GatewayProcessTests.Name)]
 public sealed class HttpGatewayTests
 {
     private const string WebConfig = "[http_service]\n  internal_port = 8080\n";

@@ -10,7 +10,7 @@ using Mesh.Tests.Infrastructure;
 namespace Mesh.Tests.Http;
 
 /// <summary>gRPC end to end, concurrency by connection, HTTP/1.0 apps and slow clients on the http handler.</summary>
-[Collection(ProcessTests.Name)]
+[Collection(Gateway.GatewayProcessTests.Name)]
 public sealed class HttpProtocolTests
 {
     private static Task<(IAppGrain App, string V4)> DeployAsync(EmbeddedEdge edge, string name, string config, params (string Region, string Address)[] instances) =>

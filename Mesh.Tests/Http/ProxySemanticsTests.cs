@@ -10,7 +10,7 @@ namespace Mesh.Tests.Http;
 /// front of an app that records what it receives: hop-by-hop headers, Via, CONNECT, OPTIONS *,
 /// absolute-form targets, stalled bodies.
 /// </summary>
-[Collection(ProcessTests.Name)]
+[Collection(Gateway.GatewayProcessTests.Name)]
 public sealed class ProxySemanticsTests(RecordingGateway gateway) : IClassFixture<RecordingGateway>
 {
     private static Task<CliResult> Curl(params string[] args) => Tool.RunAsync("curl", ["-s", "-i", "--max-time", "20", .. args]);

@@ -12,7 +12,7 @@ namespace Mesh.Tests.Http;
 /// normalised; the app never receives more requests than the client meant to send, never the
 /// smuggled one, and the next client is served.
 /// </summary>
-[Collection(ProcessTests.Name)]
+[Collection(Gateway.GatewayProcessTests.Name)]
 public sealed class SmugglingCorpusTests(RecordingGateway gateway) : IClassFixture<RecordingGateway>
 {
     private const string Smuggled = "GET /SMUGGLED HTTP/1.1\r\nHost: app.test\r\n\r\n";

@@ -11,7 +11,7 @@ namespace Mesh.Tests.Http1Unit;
 /// <c>Content-Length: +5</c> is refused, and headers named beside <c>close</c> in Connection stay
 /// on their hop.
 /// </summary>
-[Collection(ProcessTests.Name)]
+[Collection(Gateway.GatewayProcessTests.Name)]
 public sealed class FastPathBehaviourTests(RecordingGateway gateway) : IClassFixture<RecordingGateway>
 {
     private async Task<string> RawAsync(string request)

@@ -10,7 +10,7 @@ namespace Mesh.Tests.Http2Upstream;
 /// gateway's own upstream client (KestrelUpstreamForwarder) carries these requests over pooled
 /// HTTP/1.1 connections, and the app and the client see what they saw through YARP.
 /// </summary>
-[Collection(ProcessTests.Name)]
+[Collection(Gateway.GatewayProcessTests.Name)]
 public sealed class H2ClientUpstreamTests
 {
     private const string WebConfig = "[http_service]\n  internal_port = 8080\n";

@@ -13,7 +13,7 @@ namespace Mesh.Tests.Regions;
 /// sin's is stopped); every region's gateway then serves the trusted certificate, and a forced
 /// renewal reaches all three.
 /// </summary>
-[Collection(ProcessTests.Name)]
+[Collection(RegionsTests.Name)]
 public sealed class AcmeRegionsTests(ITestOutputHelper output)
 {
     private const string SharedV4 = "198.18.0.1";

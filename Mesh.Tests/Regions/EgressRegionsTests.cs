@@ -8,7 +8,7 @@ namespace Mesh.Tests.Regions;
 /// namespace's what-is-my-IP service (mesh-whoami) through its region's egress translation, and
 /// what the service sees is what <c>mesh instances list</c> shows; moving the instance changes both.
 /// </summary>
-[Collection(ProcessTests.Name)]
+[Collection(RegionsTests.Name)]
 public sealed class EgressRegionsTests
 {
     private const string Whoami = "whoami.mesh-internet.test";

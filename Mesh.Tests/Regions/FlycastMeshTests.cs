@@ -11,7 +11,7 @@ namespace Mesh.Tests.Regions;
 /// through its region's gateway to the nearest healthy instance with the platform headers; another
 /// org and the public can neither resolve nor connect.
 /// </summary>
-[Collection(ProcessTests.Name)]
+[Collection(RegionsTests.Name)]
 public sealed class FlycastMeshTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);

@@ -13,7 +13,7 @@ namespace Mesh.Tests.Regions;
 /// namespaces, anycast from a client namespace per region, the 6PN private network with
 /// .internal DNS and org isolation, health checks, measured RTT, and faults under a running client.
 /// </summary>
-[Collection(ProcessTests.Name)]
+[Collection(RegionsTests.Name)]
 public sealed class MultiRegionMeshTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);

@@ -7,7 +7,7 @@ using Mesh.Tests.Infrastructure;
 namespace Mesh.Tests.State;
 
 /// <summary>A gateway keeps its last good table, sealed, and serves it when started while the cluster is down.</summary>
-[Collection(ProcessTests.Name)]
+[Collection(Gateway.GatewayProcessTests.Name)]
 public sealed class GatewayLastGoodTableTests
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };

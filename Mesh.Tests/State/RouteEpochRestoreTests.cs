@@ -4,7 +4,7 @@ using Mesh.Tests.Infrastructure;
 namespace Mesh.Tests.State;
 
 /// <summary>Route-table versions never go backwards, even when the stored epoch comes back from an old backup.</summary>
-[Collection(ProcessTests.Name)]
+[Collection(Gateway.GatewayProcessTests.Name)]
 public sealed class RouteEpochRestoreTests
 {
     [Fact]

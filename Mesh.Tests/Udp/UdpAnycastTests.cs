@@ -8,7 +8,7 @@ namespace Mesh.Tests.Udp;
 /// gateways): one dedicated IPv4, and each region's client is answered by its own region's
 /// instance, the reply coming from the address it dialled (socat's connected UDP socket accepts nothing else).
 /// </summary>
-[Collection(ProcessTests.Name)]
+[Collection(Regions.RegionsTests.Name)]
 public sealed class UdpAnycastTests
 {
     [Fact]

@@ -14,7 +14,7 @@ namespace Mesh.Tests.Udp;
 /// when it stops, replies come from the dialled address (in both bind modes), idle flows expire,
 /// and the shared addresses serve no UDP.
 /// </summary>
-[Collection(ProcessTests.Name)]
+[Collection(Gateway.GatewayProcessTests.Name)]
 public sealed class UdpGatewayTests
 {
     private const int Port = 5353;
