@@ -63,9 +63,6 @@ internal static class GatewayCluster
             }
             // A gateway must not wait out Orleans' 30 s default on a dead silo (spike G8).
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
-            // A restarted or replaced silo is found again within seconds, not Orleans' one-minute
-            // default (one read of the membership table each period).
-            client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
             client.UseConnectionRetryFilter(async (_, cancellationToken) =>
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
