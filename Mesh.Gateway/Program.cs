@@ -13,6 +13,8 @@ using Microsoft.Extensions.Options;
 // Host set-up only: services in GatewayServices, every listener's stages in GatewayPipeline.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
 builder.Configuration.AddCommandLine(args, GatewayCluster.Switches);
+// Before the first socket: the runtime reads this switch once (GatewayOptions.InlineCompletions).
+if (builder.Configuration.GetValue("Mesh:Gateway:InlineCompletions", true)) Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 try
 {
     builder.AddMeshGateway();

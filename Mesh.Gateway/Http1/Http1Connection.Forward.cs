@@ -199,7 +199,7 @@ public sealed partial class Http1Connection
     {
         var o = _owner.Options;
         var byConnections = route.Service.Concurrency.Type == ConcurrencyConfig.Connections;
-        var upstream = byConnections ? null : _owner.Pool.TakeIdle(endpoint);
+        var upstream = byConnections ? null : _owner.Pool.TakeIdle(endpoint, trustRecent: replayable && !_hasBody);
         var pooled = upstream is not null;
         if (upstream is null)
         {

@@ -17,6 +17,9 @@ public sealed class UpstreamPool : IDisposable
     private readonly long _idleMs;
     private readonly Timer _sweep;
 
+    /// <summary>How long a connection may have been idle and still be taken without a liveness poll.</summary>
+    private const long TrustedIdleMs = 1000;
+
     public UpstreamPool(IOptions<FastPathOptions> options)
     {
         _maxIdle = options.Value.MaxIdlePerEndpoint;
@@ -24,14 +27,20 @@ public sealed class UpstreamPool : IDisposable
         _sweep = new Timer(static s => ((UpstreamPool)s!).Sweep(), this, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15));
     }
 
-    /// <summary>An idle connection to <paramref name="endPoint"/> that still looks alive, or null.</summary>
-    public UpstreamConnection? TakeIdle(IPEndPoint endPoint)
+    /// <summary>
+    /// An idle connection to <paramref name="endPoint"/> that still looks alive, or null. With
+    /// <paramref name="trustRecent"/> (a request that can be sent again: no body), one back within
+    /// moments is taken without asking the kernel (a poll per request): should the app have closed
+    /// it meanwhile, the exchange retries on a fresh connection, nothing of the request having reached it.
+    /// </summary>
+    public UpstreamConnection? TakeIdle(IPEndPoint endPoint, bool trustRecent = false)
     {
         if (!_idle.TryGetValue(endPoint, out var stack)) return null;
         var now = Environment.TickCount64;
         while (stack.TryPop(out var connection))
         {
-            if (now - connection.IdleSince < _idleMs && connection.LooksIdle()) return connection;
+            var idle = now - connection.IdleSince;
+            if (idle < _idleMs && ((trustRecent && idle < TrustedIdleMs) || connection.LooksIdle())) return connection;
             connection.Dispose();
         }
         return null;

@@ -40,7 +40,7 @@ internal sealed partial class ListenerManager(
     // every read of a busy gateway; Kestrel's pinned-block pool factory, as its own socket
     // transport uses, does not.
     private readonly SocketConnectionContextFactory _factory = new(
-        SocketOptionsWithPool(services.GetService<IMemoryPoolFactory<byte>>()),
+        SocketOptionsWithPool(services.GetService<IMemoryPoolFactory<byte>>(), options.Value.InlineCompletions),
         loggerFactory.CreateLogger<SocketConnectionContextFactory>());
     private readonly CancellationTokenSource _stopping = new();
     // The stages a direct connection runs through: the route stage, then the TCP handler (GatewayPipeline).
@@ -55,9 +55,9 @@ internal sealed partial class ListenerManager(
     /// setter is internal (Kestrel's own transport sets it from DI), hence reflection; should a
     /// later ASP.NET Core rename it, connections fall back to the default pool and still work.
     /// </summary>
-    private static SocketConnectionFactoryOptions SocketOptionsWithPool(IMemoryPoolFactory<byte>? pool)
+    private static SocketConnectionFactoryOptions SocketOptionsWithPool(IMemoryPoolFactory<byte>? pool, bool inline)
     {
-        var options = new SocketConnectionFactoryOptions();
+        var options = new SocketConnectionFactoryOptions { UnsafePreferInlineScheduling = inline };
         if (pool is not null)
         {
             typeof(SocketConnectionFactoryOptions)
