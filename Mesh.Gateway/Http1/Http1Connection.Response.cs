@@ -50,7 +50,7 @@ public sealed partial class Http1Connection
             if (!await FlushAsync()) return (Outcome.ClientGone, false);
             while (remaining > 0)
             {
-                var memory = _output.GetMemory(UpstreamConnection.BufferSize);
+                var memory = _output.GetMemory(UpstreamConnection.BodyChunkSize);
                 if (memory.Length > remaining) memory = memory[..(int)remaining];
                 var n = await ReceiveAsync(upstream, memory);
                 if (n <= 0) return (n == 0 ? Outcome.Broken : Outcome.Broken, false);
@@ -97,7 +97,7 @@ public sealed partial class Http1Connection
         while (true)
         {
             if (!await FlushAsync()) return (Outcome.ClientGone, false);
-            var memory = _output.GetMemory(UpstreamConnection.BufferSize);
+            var memory = _output.GetMemory(UpstreamConnection.BodyChunkSize);
             var n = await ReceiveAsync(upstream, memory);
             if (n < 0) return (Outcome.Broken, false);
             if (n == 0) break;

@@ -45,7 +45,7 @@ public sealed partial class KestrelExchange
             while (remaining > 0)
             {
                 if (unflushed && !await FlushAsync(writer)) return (ForwarderError.ResponseBodyCanceled, false);
-                var memory = writer.GetMemory(UpstreamConnection.BufferSize);
+                var memory = writer.GetMemory(UpstreamConnection.BodyChunkSize);
                 if (memory.Length > remaining) memory = memory[..(int)remaining];
                 var n = await ReceiveAsync(upstream.Socket, memory);
                 if (n <= 0) return (Broken(context, wrote, n), false);
@@ -102,7 +102,7 @@ public sealed partial class KestrelExchange
         while (true)
         {
             if (unflushed && !await FlushAsync(writer)) return (ForwarderError.ResponseBodyCanceled, false);
-            var memory = writer.GetMemory(UpstreamConnection.BufferSize);
+            var memory = writer.GetMemory(UpstreamConnection.BodyChunkSize);
             var n = await ReceiveAsync(upstream.Socket, memory);
             if (n == 0) break;
             if (n < 0) return (Broken(context, wrote, n), false);

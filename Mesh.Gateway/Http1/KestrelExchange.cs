@@ -66,7 +66,7 @@ public sealed partial class KestrelExchange(KestrelUpstreamForwarder owner)
         var retryable = !hasBody || body.CanSeek;
         var bodyStart = hasBody && body.CanSeek ? body.Position : 0;
         using var abort = context.RequestAborted.UnsafeRegister(static s => ((KestrelExchange)s!).OnAborted(), this);
-        var upstream = byConnections ? null : owner.Pool.TakeIdle(endpoint);
+        var upstream = byConnections ? null : owner.Pool.TakeIdle(endpoint, trustRecent: !hasBody);
         var pooled = upstream is not null;
         if (upstream is null)
         {
