@@ -25,6 +25,8 @@ internal sealed class AppGrain(
     // Challenges live only as long as the order that needs them (seconds); an order outliving
     // this activation fails and is retried, so they are not stored.
     private readonly List<AcmeChallengeRoute> _challenges = [];
+    // True while Create waits between the catalogue entry and the app's own state.
+    private bool _creating;
 
     private string Name => this.GetPrimaryKeyString();
     private AppState S => state.State;
@@ -42,10 +44,25 @@ internal sealed class AppGrain(
             throw new MeshException("app_exists", $"app '{Name}' already exists");
         }
         var createdAt = time.GetUtcNow();
-        // The catalogue counts the org's apps (quota) before the app exists.
-        await Catalog.Add(new AppSummary(Name, org, createdAt));
-        state.State = new AppState { Exists = true, Org = org, CreatedAt = createdAt };
-        await state.WriteStateAsync();
+        // The catalogue counts the org's apps (quota) before the app exists; meanwhile a
+        // rebuilding route table must see the app as being created, not as lost (Presence).
+        _creating = true;
+        try
+        {
+            await Catalog.Add(new AppSummary(Name, org, createdAt));
+            state.State = new AppState { Exists = true, Org = org, CreatedAt = createdAt };
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Not stored, so not created: the next call must not find it half there.
+            state.State = new AppState();
+            throw;
+        }
+        finally
+        {
+            _creating = false;
+        }
         await PublishAsync();
         return Info();
     }
@@ -331,6 +348,9 @@ internal sealed class AppGrain(
         await Usage.Release(QuotaKind.Instances, instanceId);
         await RouteTable.RemoveInstance(Name, instanceId);
     }
+
+    public Task<AppPresence> Presence() => Task.FromResult(
+        S.Exists ? AppPresence.Exists : _creating ? AppPresence.Creating : AppPresence.Absent);
 
     public Task<AppRouteWithInstances?> GetRoute() =>
         Task.FromResult(S.Exists ? new AppRouteWithInstances(Route(), [.. S.Instances.Values]) : null);

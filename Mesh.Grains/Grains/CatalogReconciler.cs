@@ -14,10 +14,12 @@ namespace Mesh.Grains;
 /// <para>
 /// Why the moment is safe: it runs inside the route-table grain's activation, which accepts no
 /// call until it is done, and every app change publishes to that grain before it returns. So no
-/// create, deploy or destroy can complete meanwhile: an app created during the rebuild holds no
-/// address yet, and its catalogue entry (a new creation time) is left alone by
-/// <see cref="IAppCatalogGrain.RemoveIfUnchanged"/>. An app whose state is unreadable is never
-/// touched: its state is there, only broken.
+/// create, deploy or destroy can complete meanwhile. A create can be half way, though: its
+/// catalogue entry is written before the app's state, so an app the table read as missing is
+/// asked again (<see cref="IAppGrain.Presence"/>, which interleaves) and left alone while it is
+/// being created. An app created again after a failed create has a new creation time, so its
+/// entry is left alone by <see cref="IAppCatalogGrain.RemoveIfUnchanged"/>. An app whose state
+/// is unreadable is never touched: its state is there, only broken.
 /// </para>
 /// </summary>
 internal sealed partial class CatalogReconciler(IGrainFactory grains, ILogger logger)
@@ -30,6 +32,9 @@ internal sealed partial class CatalogReconciler(IGrainFactory grains, ILogger lo
     {
         foreach (var app in lost)
         {
+            // Read again: an app being created is catalogued before its state is written,
+            // and one that was created since the table read it is not lost either.
+            if (await grains.GetGrain<IAppGrain>(app.Name).Presence() != AppPresence.Absent) continue;
             var held = await Pool.Held(app.Name);
             if (!await Catalog.RemoveIfUnchanged(app)) continue;
             await Pool.ReleaseAll(app.Name);

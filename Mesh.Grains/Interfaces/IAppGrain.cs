@@ -64,4 +64,10 @@ public interface IAppGrain : IGrainWithStringKey
     /// state that is consistent between awaits.
     /// </summary>
     [AlwaysInterleave, Alias("GetRoute")] Task<AppRouteWithInstances?> GetRoute();
+
+    /// <summary>
+    /// Whether the app exists or is being created right now (its catalogue entry is written
+    /// before its own state). Interleaves, for the same reason as <see cref="GetRoute"/>.
+    /// </summary>
+    [AlwaysInterleave, Alias("Presence")] Task<AppPresence> Presence();
 }

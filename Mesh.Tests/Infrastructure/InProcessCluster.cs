@@ -35,6 +35,7 @@ public class InProcessCluster : IAsyncLifetime
                 o.DedicatedV6 = "fdaa:7465:7374::/64";
             });
             ConfigureOperatorSettings(silo.Services);
+            ConfigureSilo(silo);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
@@ -43,6 +44,11 @@ public class InProcessCluster : IAsyncLifetime
     /// <summary>What the operator sets on every silo; by default, loopback instances are allowed (test instances run there).</summary>
     protected virtual void ConfigureOperatorSettings(IServiceCollection services) =>
         services.Configure<InstanceAddressOptions>(o => o.AllowedNetworks["*"] = "127.0.0.0/8");
+
+    /// <summary>Anything else a test's cluster adds to each silo (call filters, say).</summary>
+    protected virtual void ConfigureSilo(ISiloBuilder silo)
+    {
+    }
 
     public async Task DisposeAsync()
     {
