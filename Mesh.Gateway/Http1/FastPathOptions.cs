@@ -11,6 +11,12 @@ public sealed class FastPathOptions
 
     public bool FastPath { get; set; } = true;
 
+    /// <summary>
+    /// h2 and h2c connections write through <see cref="Http.CoalescedOutput"/>: the responses of
+    /// streams that finish together leave in one TLS record and one send instead of one each.
+    /// </summary>
+    public bool CoalesceH2Output { get; set; } = true;
+
     /// <summary>How long a kept-alive client connection may wait for its next request (Kestrel's KeepAliveTimeout default).</summary>
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(130);
 

@@ -11,7 +11,8 @@ namespace Mesh.Gateway.Http1;
 /// <summary>
 /// The last stage of the http and https listeners: an HTTP/1.x connection (cleartext without the
 /// h2c preface, or TLS whose ALPN is not h2) is served here to its end by <see cref="Http1Connection"/>
-/// on Kestrel's transport pipes; h2 and h2c go on to Kestrel's HTTP layer and YARP. With
+/// on Kestrel's transport pipes; h2 and h2c go on to Kestrel's HTTP layer (through
+/// <see cref="Http.CoalescedOutput"/> unless <c>CoalesceH2Output</c> is off). With
 /// <c>Mesh:Gateway:Http:FastPath=false</c> every connection goes on, as before.
 /// </summary>
 public sealed partial class Http1FastPath(
@@ -42,9 +43,9 @@ public sealed partial class Http1FastPath(
 
     public Func<ConnectionDelegate, ConnectionDelegate> Middleware(bool https) => next => connection =>
     {
-        if (!fastPath.Value.FastPath) return next(connection);
         var alpn = connection.Features.Get<ITlsApplicationProtocolFeature>()?.ApplicationProtocol ?? default;
-        if (alpn.Span.SequenceEqual(H2)) return next(connection);
+        if (alpn.Span.SequenceEqual(H2)) return fastPath.Value.CoalesceH2Output ? Http.CoalescedOutput.RunAsync(connection, next) : next(connection);
+        if (!fastPath.Value.FastPath) return next(connection);
         return new Http1Connection(this, connection, next, https).RunAsync();
     };
 

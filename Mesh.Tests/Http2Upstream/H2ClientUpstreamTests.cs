@@ -121,4 +121,46 @@ public sealed class H2ClientUpstreamTests
         Assert.Equal(1, byRequest.Connections);
         Assert.Equal(5, byConnection.Connections);
     }
+    [Fact]
+    public async Task Many_streams_on_one_h2_connection_each_get_their_own_answer_and_a_client_that_leaves_mid_stream_harms_no_one()
+    {
+        await using var edge = await EmbeddedEdge.StartAsync();
+        await using var echo = await HttpEchoApp.StartAsync("web-1");
+        var (_, v4) = await edge.DeployWithV4Async("many", ByRequests, ("ams", echo.Address));
+        await edge.StartGatewayAsync();
+
+        // One connection, 200 streams at once: the responses leave the gateway in batches
+        // (CoalescedOutput), and each must still be its own stream's answer, whole.
+        using (var client = H2Client(v4))
+        {
+            var answers = await Task.WhenAll(Enumerable.Range(0, 200).Select(async i =>
+            {
+                using var response = await client.GetAsync($"/n/{i}");
+                Assert.Equal(HttpVersion.Version20, response.Version);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                return (i, body: await response.Content.ReadAsStringAsync());
+            }));
+            foreach (var (i, body) in answers)
+            {
+                Assert.Contains($"GET /n/{i} HTTP/1.1", body);
+                Assert.EndsWith("\n", body);
+            }
+        }
+
+        // A client that goes away with streams in flight: the next client is served as before.
+        var leaving = H2Client(v4);
+        var pending = Enumerable.Range(0, 20).Select(_ => leaving.GetAsync("/slow")).ToList();
+        using (var warm = await leaving.GetAsync("/ready"))
+        {
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        }
+        leaving.Dispose();
+        foreach (var request in pending)
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => request);
+        }
+        using var next = H2Client(v4);
+        using var after = await next.GetAsync("/after");
+        Assert.Contains("GET /after HTTP/1.1", await after.Content.ReadAsStringAsync());
+    }
 }
