@@ -121,6 +121,7 @@ public sealed class H2ClientUpstreamTests
         Assert.Equal(1, byRequest.Connections);
         Assert.Equal(5, byConnection.Connections);
     }
+
     [Fact]
     public async Task Many_streams_on_one_h2_connection_each_get_their_own_answer_and_a_client_that_leaves_mid_stream_harms_no_one()
     {
