@@ -76,7 +76,7 @@ mesh ips allocate-v4 -a bench >/dev/null
 mesh certs add localhost -a bench --skip-ownership-check --cert "$BP_WORK/certs/ecdsa.crt" --key "$BP_WORK/certs/ecdsa.key" >/dev/null
 mesh instances add -a bench --region ams --address 127.0.0.2:15201 >/dev/null
 
-mesh_start "$data/gateway.log" env DOTNET_gcServer=1 ${GATEWAY_ENV:-} taskset -c "${SUT_CPU:-1}" dotnet "$(gateway_dll)" \
+mesh_start "$data/gateway.log" env DOTNET_gcServer=1 $(gateway_runtime_env) ${GATEWAY_ENV:-} taskset -c "${SUT_CPU:-1}" dotnet "$(gateway_dll)" \
   --data-dir "$data" --region ams --admin-port 0
 mesh_wait "$data/gateway.log" "mesh-gateway ready"
 

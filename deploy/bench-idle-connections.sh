@@ -38,7 +38,7 @@ PY
 MESH_PIDS+=($!)
 mesh_wait "$data/holder.log" "holder ready"
 
-mesh_start "$data/gateway.log" dotnet "$(gateway_dll)" --data-dir "$data" --region ams --admin-port 0
+mesh_start "$data/gateway.log" env $(gateway_runtime_env) dotnet "$(gateway_dll)" --data-dir "$data" --region ams --admin-port 0
 gw=${MESH_PIDS[-1]}
 mesh_wait "$data/gateway.log" "mesh-gateway ready"
 # Warm the path once so JIT and pools are not counted as per-connection cost.

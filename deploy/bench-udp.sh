@@ -31,7 +31,7 @@ mesh apps create udpbench >/dev/null
 mesh deploy -a udpbench -c "$data/fly.toml" >/dev/null
 mesh ips allocate-v4 -a udpbench >/dev/null
 mesh instances add -a udpbench --region ams --address 127.0.0.1:15353 >/dev/null
-mesh_start "$data/gateway.log" env DOTNET_gcServer=1 taskset -c "${SUT_CPU:-1}" dotnet "$(gateway_dll)" \
+mesh_start "$data/gateway.log" env DOTNET_gcServer=1 $(gateway_runtime_env) taskset -c "${SUT_CPU:-1}" dotnet "$(gateway_dll)" \
   --data-dir "$data" --region ams --admin-port 0
 mesh_wait "$data/gateway.log" "Listening on udp 127.0.0.2:25353"
 mesh_start "$data/socat.log" taskset -c "${SUT_CPU:-1}" socat -b65536 UDP4-LISTEN:35353,bind=127.0.0.1,reuseaddr UDP4:127.0.0.1:15353

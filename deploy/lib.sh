@@ -30,7 +30,13 @@ mesh_stop_all() {
   wait 2>/dev/null || true
 }
 
+# The runtime settings every gateway runs with. Tiered compilation promotes a method to optimised
+# code only after a quiet spell with no new method compiled: 100 ms, times 10 when the process has
+# one core (TC_DelaySingleProcMultiplier). A gateway that starts under load keeps compiling new
+# paths, so its hot methods stayed at tier 0 for 20-40 s (docs/performance.md); 0 starts counting at once.
+gateway_runtime_env() { echo "DOTNET_TC_CallCountingDelayMs=0"; }
+
 silo_dll() { echo "$MESH_ROOT/Mesh.Silo/bin/Release/net10.0/Mesh.Silo.dll"; }
-gateway_dll() { echo "$MESH_ROOT/Mesh.Gateway/bin/Release/net10.0/Mesh.Gateway.dll"; }
+gateway_dll() { echo "${MESH_GATEWAY_DLL:-$MESH_ROOT/Mesh.Gateway/bin/Release/net10.0/Mesh.Gateway.dll}"; }
 whoami_dll() { echo "$MESH_ROOT/Mesh.Whoami/bin/Release/net10.0/Mesh.Whoami.dll"; }
 mesh_cli() { dotnet "$MESH_ROOT/Mesh.Cli/bin/Release/net10.0/mesh.dll" "$@"; }
