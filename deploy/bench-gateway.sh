@@ -12,6 +12,7 @@
 #        PEERS ("haproxy nginx yarp"; yarp needs /tmp/yarp/out/yarp.dll, see ../shared/bench/README.md)
 #        HOLD=1 starts everything and waits (for dotnet-trace/dotnet-counters/strace) instead of measuring
 #        GATEWAY_ENV="K=V ..." adds environment to the gateway (A/B of settings: Mesh__Gateway__...)
+#        MESH_GATEWAY_DLL=path runs another gateway build (e.g. a ReadyToRun publish) against the same setup
 #        TLS=raw measures the tls handler's port (28443) in the TLS groups instead of tls+http
 #   needs: apt-get install -y haproxy wrk nghttp2-client iperf3 (and nginx, as the tests do)
 set -euo pipefail
