@@ -86,6 +86,7 @@ internal static class GatewayServices
         services.AddSingleton<UpstreamHttpClient>();
         services.Configure<Mesh.Gateway.Http1.FastPathOptions>(builder.Configuration.GetSection(Mesh.Gateway.Http1.FastPathOptions.Section));
         services.AddSingleton<Mesh.Gateway.Http1.UpstreamPool>();
+        services.AddSingleton<Connections.DeadlineSweeper>();
         services.AddSingleton<Mesh.Gateway.Http1.Http1FastPath>();
         services.Configure<Mesh.Gateway.Http1.KestrelUpstreamOptions>(builder.Configuration.GetSection(Mesh.Gateway.Http1.KestrelUpstreamOptions.Section));
         services.AddSingleton<Mesh.Gateway.Http1.KestrelUpstreamForwarder>();

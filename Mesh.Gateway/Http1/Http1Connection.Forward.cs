@@ -34,7 +34,8 @@ public sealed partial class Http1Connection
     private bool _bodyHeld;
     private bool _closeAfterBodyHeld;
     private ChunkedFraming _requestChunks;
-    private CancellationTokenSource _upstreamTimeout = new();
+    /// <summary>The app side's timeout: the answer's head, then each read of its body.</summary>
+    private readonly Connections.Deadline _upstreamTimeout;
 
     private enum Outcome
     {

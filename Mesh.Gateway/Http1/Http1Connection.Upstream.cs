@@ -212,14 +212,9 @@ public sealed partial class Http1Connection
 
     private void ArmUpstream(TimeSpan timeout)
     {
-        if (!_upstreamTimeout.TryReset())
-        {
-            _upstreamTimeout.Dispose();
-            _upstreamTimeout = new CancellationTokenSource();
-        }
-        _upstreamTimeout.CancelAfter(timeout);
-        // Closed between the callback and this new source: the wait must not outlive the client.
-        if (_clientClosed) _upstreamTimeout.Cancel();
+        _upstreamTimeout.Arm(timeout);
+        // Closed between the callback and this arming: the wait must not outlive the client.
+        if (_clientClosed) _upstreamTimeout.Expire();
     }
 
     /// <summary>Reads the app's final response head (interim 1xx answers other than 101 are not relayed).</summary>

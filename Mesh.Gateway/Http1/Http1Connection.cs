@@ -40,7 +40,8 @@ public sealed partial class Http1Connection
     private readonly int _port;
     private readonly string _clientIp;
     private readonly string? _sni;
-    private CancellationTokenSource _timeout = new();
+    /// <summary>The client side's timeout: the next head (keep-alive, then handshake), a stalled body.</summary>
+    private readonly Deadline _timeout;
     private byte[] _lastHostBytes = [];
     private string _lastHost = "";
     private volatile bool _closeRequested;
@@ -55,6 +56,8 @@ public sealed partial class Http1Connection
         _connection = connection;
         _next = next;
         _https = https || connection.Features.Get<Connections.ProxyProtocolFeature>()?.ClientSsl == true;
+        _timeout = new Deadline(owner.Deadlines);
+        _upstreamTimeout = new Deadline(owner.Deadlines);
         _input = connection.Transport.Input;
         _output = connection.Transport.Output;
         var local = connection.LocalEndPoint as IPEndPoint;
@@ -113,14 +116,7 @@ public sealed partial class Http1Connection
     private void OnClientClosed()
     {
         _clientClosed = true;
-        try
-        {
-            _upstreamTimeout.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The connection is over already.
-        }
+        _upstreamTimeout.Expire();
     }
 
     private void OnCloseRequested()
@@ -143,6 +139,7 @@ public sealed partial class Http1Connection
         var o = _owner.Options;
         Arm(first ? o.HandshakeTimeout : _owner.FastPathOptions.KeepAliveTimeout);
         var started = false;
+        var slowHead = false;
         _idle = true;
         try
         {
@@ -165,7 +162,6 @@ public sealed partial class Http1Connection
                 {
                     started = true;
                     _idle = false;
-                    if (!first) Arm(o.HandshakeTimeout);
                 }
                 bool complete;
                 SequencePosition end;
@@ -195,6 +191,13 @@ public sealed partial class Http1Connection
                     _input.AdvanceTo(buffer.End);
                     return (HeadRead.Closed, default, null);
                 }
+                // A head that came whole in one read (the usual case) never needs this timer: it is
+                // armed only once a head is known to be arriving in parts.
+                if (started && !slowHead)
+                {
+                    slowHead = true;
+                    if (!first) Arm(o.HandshakeTimeout);
+                }
                 _input.AdvanceTo(buffer.Start, buffer.End);
             }
         }
@@ -204,15 +207,7 @@ public sealed partial class Http1Connection
         }
     }
 
-    private void Arm(TimeSpan timeout)
-    {
-        if (!_timeout.TryReset())
-        {
-            _timeout.Dispose();
-            _timeout = new CancellationTokenSource();
-        }
-        if (timeout != Timeout.InfiniteTimeSpan) _timeout.CancelAfter(timeout);
-    }
+    private void Arm(TimeSpan timeout) => _timeout.Arm(timeout);
 
     /// <summary>One request whose head is at the start of the input (ending at <paramref name="end"/>, not yet consumed).</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

@@ -23,6 +23,7 @@ public sealed partial class Http1FastPath(
     IOptions<GatewayOptions> options,
     IOptions<FastPathOptions> fastPath,
     TimeProvider time,
+    Connections.DeadlineSweeper deadlines,
     ILogger<Http1FastPath> logger)
 {
     private static ReadOnlySpan<byte> H2 => "h2"u8;
@@ -41,12 +42,14 @@ public sealed partial class Http1FastPath(
 
     internal TimeProvider Time => time;
 
+    internal Connections.DeadlineSweeper Deadlines => deadlines;
+
     public Func<ConnectionDelegate, ConnectionDelegate> Middleware(bool https) => next => connection =>
     {
         var alpn = connection.Features.Get<ITlsApplicationProtocolFeature>()?.ApplicationProtocol ?? default;
         if (alpn.Span.SequenceEqual(H2)) return fastPath.Value.CoalesceH2Output ? Http.CoalescedOutput.RunAsync(connection, next) : next(connection);
         if (!fastPath.Value.FastPath) return next(connection);
-        return new Http1Connection(this, connection, next, https).RunAsync();
+        return Pipeline.CleanExecutionContext.Run(static c => c.RunAsync(), new Http1Connection(this, connection, next, https));
     };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{RequestId}: {Status} {Message}")]

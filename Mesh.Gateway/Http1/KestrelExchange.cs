@@ -19,7 +19,7 @@ namespace Mesh.Gateway.Http1;
 /// requests: <see cref="KestrelUpstreamForwarder"/> pools these objects. Failures come back as the
 /// <see cref="ForwarderError"/> YARP would report, so the middleware's mapping stays the one.
 /// </summary>
-public sealed partial class KestrelExchange(KestrelUpstreamForwarder owner)
+public sealed partial class KestrelExchange(KestrelUpstreamForwarder owner) : IDisposable
 {
     private const int BodyChunk = 16 * 1024;
     // Room in front of a body read for its chunk-size line (hex digits and CRLF).
@@ -27,7 +27,7 @@ public sealed partial class KestrelExchange(KestrelUpstreamForwarder owner)
 
     private readonly HeadBuffer _out = new();
     private readonly ResponseHead _response = new();
-    private CancellationTokenSource _timer = new();
+    private readonly Connections.Deadline _timer = new(owner.Deadlines);
     private TimeSpan _activityTimeout;
     private volatile bool _aborted;
 
@@ -271,25 +271,17 @@ public sealed partial class KestrelExchange(KestrelUpstreamForwarder owner)
     /// <summary>The activity timeout for one upstream read; already cancelled once the client went away.</summary>
     private CancellationToken Arm()
     {
-        if (!_timer.TryReset())
-        {
-            _timer.Dispose();
-            _timer = new CancellationTokenSource();
-        }
-        if (_aborted) _timer.Cancel();
-        else _timer.CancelAfter(_activityTimeout);
+        _timer.Arm(_activityTimeout);
+        if (_aborted) _timer.Expire();
         return _timer.Token;
     }
+
+    /// <summary>An exchange the forwarder does not keep: its timeout leaves the sweeper.</summary>
+    public void Dispose() => _timer.Dispose();
 
     private void OnAborted()
     {
         _aborted = true;
-        try
-        {
-            _timer.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-        }
+        _timer.Expire();
     }
 }

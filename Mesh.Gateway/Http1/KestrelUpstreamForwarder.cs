@@ -21,6 +21,7 @@ public sealed partial class KestrelUpstreamForwarder(
     UpstreamPool pool,
     IOptions<GatewayOptions> options,
     IOptions<KestrelUpstreamOptions> own,
+    Connections.DeadlineSweeper deadlines,
     ILogger<KestrelUpstreamForwarder> logger)
 {
     private const int MaxPooledExchanges = 256;
@@ -30,6 +31,8 @@ public sealed partial class KestrelUpstreamForwarder(
     internal UpstreamPool Pool => pool;
 
     internal GatewayOptions Options => options.Value;
+
+    internal Connections.DeadlineSweeper Deadlines => deadlines;
 
     /// <summary>Whether this request goes through <see cref="SendAsync"/> rather than YARP.</summary>
     public bool Handles(HttpContext context, PortRoute route) =>
@@ -62,7 +65,11 @@ public sealed partial class KestrelUpstreamForwarder(
         finally
         {
             if (Interlocked.Increment(ref _pooled) <= MaxPooledExchanges) _exchanges.Enqueue(exchange);
-            else Interlocked.Decrement(ref _pooled);
+            else
+            {
+                Interlocked.Decrement(ref _pooled);
+                exchange.Dispose();
+            }
         }
     }
 
