@@ -12,7 +12,7 @@ namespace Mesh.Gateway.Http1;
 /// </summary>
 public sealed class UpstreamPool : IDisposable
 {
-    private readonly ConcurrentDictionary<IPEndPoint, ConcurrentStack<UpstreamConnection>> _idle = new();
+    private readonly ConcurrentDictionary<IPEndPoint, IdleStack> _idle = new();
     private readonly int _maxIdle;
     private readonly long _idleMs;
     private readonly Timer _sweep;
@@ -67,13 +67,8 @@ public sealed class UpstreamPool : IDisposable
     {
         connection.Uses++;
         connection.IdleSince = Environment.TickCount64;
-        var stack = _idle.GetOrAdd(connection.EndPoint, static _ => new ConcurrentStack<UpstreamConnection>());
-        if (stack.Count >= _maxIdle)
-        {
-            connection.Dispose();
-            return;
-        }
-        stack.Push(connection);
+        var stack = _idle.GetOrAdd(connection.EndPoint, static _ => new IdleStack());
+        if (!stack.TryPush(connection, _maxIdle)) connection.Dispose();
     }
 
     private void Sweep()
@@ -88,7 +83,10 @@ public sealed class UpstreamPool : IDisposable
                 if (now - c.IdleSince < _idleMs && c.LooksIdle()) keep.Add(c);
                 else c.Dispose();
             }
-            for (var i = keep.Count - 1; i >= 0; i--) stack.Push(keep[i]);
+            for (var i = keep.Count - 1; i >= 0; i--)
+            {
+                if (!stack.TryPush(keep[i], _maxIdle)) keep[i].Dispose();
+            }
         }
     }
 
