@@ -13,9 +13,8 @@ public sealed class DeadlineSweeper : IDisposable
 
     private readonly ConcurrentDictionary<Deadline, byte> _live = new();
     private readonly TimeProvider _time;
-    private readonly ITimer _timer;
-
     private readonly long _ticksPerMillisecond;
+    private readonly ITimer _timer;
 
     public DeadlineSweeper(TimeProvider time)
     {

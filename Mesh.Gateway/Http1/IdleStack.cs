@@ -13,8 +13,6 @@ internal sealed class IdleStack
     private readonly ConcurrentStack<UpstreamConnection> _stack = new();
     private int _count;
 
-    public int Count => Volatile.Read(ref _count);
-
     /// <summary>Keeps <paramref name="connection"/> unless <paramref name="max"/> are kept already.</summary>
     public bool TryPush(UpstreamConnection connection, int max)
     {
