@@ -77,13 +77,14 @@ public sealed partial class Http1Connection
 
     public async Task RunAsync()
     {
-        using var closing = _connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested
-            .Register(static s => ((Http1Connection)s!).OnCloseRequested(), this);
-        // The client's socket ended (FIN or reset): an exchange waiting on the app ends at once and
-        // gives back its slot, as Kestrel aborts a request then (RequestAborted) on the YARP path.
-        using var gone = _connection.ConnectionClosed.Register(static s => ((Http1Connection)s!).OnClientClosed(), this);
+        // Inside the try: the finally takes the connection's deadlines off the sweeper whatever happens.
         try
         {
+            using var closing = _connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested
+                .Register(static s => ((Http1Connection)s!).OnCloseRequested(), this);
+            // The client's socket ended (FIN or reset): an exchange waiting on the app ends at once and
+            // gives back its slot, as Kestrel aborts a request then (RequestAborted) on the YARP path.
+            using var gone = _connection.ConnectionClosed.Register(static s => ((Http1Connection)s!).OnClientClosed(), this);
             for (var first = true; ; first = false)
             {
                 var (read, end, refusal) = await ReadHeadAsync(first);
