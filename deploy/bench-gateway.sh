@@ -10,7 +10,7 @@
 # usage: deploy/bench-gateway.sh
 #   env: ROUNDS (2) DURATION (8) SCENARIOS (all: "h1-tiny h1-64k h1-c1 tcp tls-ka tls-hs h2-tls h2c")
 #        PEERS ("haproxy nginx yarp"; yarp needs /tmp/yarp/out/yarp.dll, see ../shared/bench/README.md)
-#        HOLD=1 starts everything and waits (for dotnet-trace/dotnet-counters/strace) instead of measuring
+#        HOLD=1 starts and warms everything, then waits (for dotnet-trace/dotnet-counters/strace) instead of measuring
 #        GATEWAY_ENV="K=V ..." adds environment to the gateway (A/B of settings: Mesh__Gateway__...)
 #        MESH_GATEWAY_DLL=path runs another gateway build (e.g. a ReadyToRun publish) against the same setup
 #        TLS=raw measures the tls handler's port (28443) in the TLS groups instead of tls+http
@@ -100,12 +100,12 @@ warm_gateway() {
 }
 
 cd "$bench"
+warm_gateway
 if [ "${HOLD:-0}" = 1 ]; then
   # For profiling: the origin, the silo and the gateway stay up until Ctrl-C.
   echo "bench-gateway: holding; gateway pid $(pgrep -f "$(gateway_dll)" | head -1), ports tcp 25201 tls 28443 http 28080 tls+http 28444"
   while :; do sleep 3600; done
 fi
-warm_gateway
 ROUNDS="${ROUNDS:-2}" DURATION="${DURATION:-8}" PEERS="${PEERS:-haproxy nginx yarp}" \
   SCENARIOS="${SCENARIOS:-h1-tiny h1-64k h1-c1 tcp tls-ka tls-hs h2-tls h2c}" \
   GW_TCP_PORT=25201 GW_HTTP_PORT=28080 GW_H2C_PORT=28080 GW_TLS_PORT=$([ "${TLS:-http}" = raw ] && echo 28443 || echo 28444) ./run-all.sh
