@@ -32,7 +32,7 @@ public sealed class Http10GuardStream(Stream inner) : Stream
     }
 
     // Pooled state machines: a read that does not complete at once allocates nothing.
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(Async.PooledValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (_closed) return 0;

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text;
+using Mesh.Gateway.Async;
 using Mesh.Gateway.Forwarding;
 using Mesh.Gateway.Http;
 using Mesh.Gateway.Routing;
@@ -51,7 +52,7 @@ public sealed partial class Http1Connection
         Broken,
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledValueTaskMethodBuilder<>))]
 
     private async ValueTask<Next> ForwardAsync(PortRoute route, IReadOnlyList<InstanceRoute> instances, Steering steering, string requestId, string host,
         long contentLength, bool chunked, bool headRequest)
@@ -193,7 +194,7 @@ public sealed partial class Http1Connection
         return close ? Next.Close : Next.KeepAlive;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledValueTaskMethodBuilder<>))]
 
     private async ValueTask<(Outcome, ReplayDirective?)> ExchangeAsync(PortRoute route, IPEndPoint endpoint, string requestId, string host, long startMicros,
         string? replaySource, string? preferredUnavailable, bool replayable, bool headRequest)

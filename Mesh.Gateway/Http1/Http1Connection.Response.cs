@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using Mesh.Gateway.Async;
 using Mesh.Gateway.Http;
 using Mesh.Gateway.Routing;
 using Mesh.Interfaces.Config;
@@ -18,7 +19,7 @@ public sealed partial class Http1Connection
 {
     private ChunkedFraming _responseChunks;
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledValueTaskMethodBuilder<>))]
 
     private async ValueTask<(Outcome Outcome, bool Reusable)> RelayResponseAsync(UpstreamConnection upstream, PortRoute route, string requestId, bool headRequest)
     {
@@ -178,7 +179,7 @@ public sealed partial class Http1Connection
         return false;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledValueTaskMethodBuilder<>))]
 
     private async ValueTask<bool> FlushAsync()
     {
@@ -187,7 +188,7 @@ public sealed partial class Http1Connection
     }
 
     /// <summary>Reads from the app into <paramref name="memory"/> within the upstream timeout: bytes read, 0 at its end, -1 on an error or timeout.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledValueTaskMethodBuilder<>))]
     private async ValueTask<int> ReceiveAsync(UpstreamConnection upstream, Memory<byte> memory)
     {
         ArmUpstream();
@@ -201,7 +202,7 @@ public sealed partial class Http1Connection
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledValueTaskMethodBuilder<>))]
 
     private async ValueTask<int> FillAsync(UpstreamConnection upstream)
     {

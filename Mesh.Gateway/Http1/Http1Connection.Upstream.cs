@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text;
+using Mesh.Gateway.Async;
 using Mesh.Gateway.Forwarding;
 using Mesh.Gateway.Http;
 using Mesh.Gateway.Routing;
@@ -85,7 +86,7 @@ public sealed partial class Http1Connection
     }
 
     /// <summary>Sends the head, the body bytes kept so far, then the rest of the body as the client sends it.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledValueTaskMethodBuilder<>))]
     private async ValueTask<SendResult> SendRequestAsync(UpstreamConnection upstream)
     {
         // A small body already here goes in the same write as the head.
@@ -218,7 +219,7 @@ public sealed partial class Http1Connection
     }
 
     /// <summary>Reads the app's final response head (interim 1xx answers other than 101 are not relayed).</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledValueTaskMethodBuilder<>))]
     private async ValueTask<HeadResult> ReadResponseHeadAsync(UpstreamConnection upstream, string requestId, string app, bool awaitingContinue)
     {
         var any = false;

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Runtime.CompilerServices;
 using Mesh.Gateway.Acme;
+using Mesh.Gateway.Async;
 using Mesh.Gateway.Connections;
 using Mesh.Gateway.Http;
 using Mesh.Gateway.Routing;
@@ -134,7 +135,7 @@ public sealed partial class Http1Connection
     }
 
     /// <summary>Waits for a whole request head, within the handshake timeout once it started (and the keep-alive timeout before).</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledValueTaskMethodBuilder<>))]
     private async ValueTask<(HeadRead, SequencePosition, Http1Refusal?)> ReadHeadAsync(bool first)
     {
         var o = _owner.Options;
@@ -211,7 +212,7 @@ public sealed partial class Http1Connection
     private void Arm(TimeSpan timeout) => _timeout.Arm(timeout);
 
     /// <summary>One request whose head is at the start of the input (ending at <paramref name="end"/>, not yet consumed).</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledValueTaskMethodBuilder<>))]
     private async ValueTask<Next> ServeAsync(SequencePosition end)
     {
         var head = _head;

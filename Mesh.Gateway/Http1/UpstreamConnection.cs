@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using Mesh.Gateway.Async;
 
 namespace Mesh.Gateway.Http1;
 
@@ -48,7 +49,7 @@ public sealed class UpstreamConnection : IDisposable
     public int Uses { get; set; }
 
     /// <summary>Reads more bytes after <see cref="End"/>, moving what is buffered to the front (or growing) when full. 0 at the end of the stream.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledValueTaskMethodBuilder<>))]
     public async ValueTask<int> FillAsync(CancellationToken cancellationToken)
     {
         if (End == Buffer.Length)
