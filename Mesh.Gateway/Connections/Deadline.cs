@@ -10,11 +10,19 @@ namespace Mesh.Gateway.Connections;
 public sealed class Deadline : IDisposable
 {
     private const long Never = long.MaxValue;
+    private static readonly long SweepMilliseconds = (long)DeadlineSweeper.Interval.TotalMilliseconds;
 
     private readonly DeadlineSweeper _sweeper;
     private readonly Lock _lock = new();
     private CancellationTokenSource _source = new();
     private long _due = Never;
+    private long _armedAt;
+
+    /// <summary>
+    /// Asked by the sweeper while an operation has been timed for longer than one sweep: true ends it
+    /// now, as if its time were up (the client went away while nothing was reading its socket).
+    /// </summary>
+    public Func<bool>? Abandoned { get; set; }
 
     public Deadline(DeadlineSweeper sweeper)
     {
@@ -28,9 +36,11 @@ public sealed class Deadline : IDisposable
     /// <summary>Starts timing the next operation (<see cref="Timeout.InfiniteTimeSpan"/>: none).</summary>
     public void Arm(TimeSpan timeout)
     {
-        var due = timeout == Timeout.InfiniteTimeSpan ? Never : _sweeper.Now + (long)timeout.TotalMilliseconds;
+        var now = _sweeper.Now;
+        var due = timeout == Timeout.InfiniteTimeSpan ? Never : now + (long)timeout.TotalMilliseconds;
         lock (_lock)
         {
+            _armedAt = now;
             // Fired (or cancelled) for an operation that is over: the next one gets a fresh token.
             if (_source.IsCancellationRequested) _source = new CancellationTokenSource();
             _due = due;
@@ -55,10 +65,11 @@ public sealed class Deadline : IDisposable
     /// <summary>Called by the sweeper: the token whose time ran out by <paramref name="now"/>, to be cancelled off the lock.</summary>
     internal CancellationTokenSource? Due(long now)
     {
-        if (Volatile.Read(ref _due) > now) return null;
+        var due = Volatile.Read(ref _due);
+        if (due > now && !(due != Never && Abandoned is { } abandoned && now - _armedAt >= SweepMilliseconds && abandoned())) return null;
         lock (_lock)
         {
-            if (_due > now) return null;
+            if (_due != due) return null;
             // Swapped under the lock: an Arm after this times its operation on the new token, so only
             // the operation whose time ran out is cancelled, however late the cancellation runs.
             var fired = _source;

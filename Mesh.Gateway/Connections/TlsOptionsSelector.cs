@@ -43,23 +43,31 @@ public sealed class TlsOptionsSelector(GatewayState state, CertificateCache cert
 
     private ValueTask<SslServerAuthenticationOptions> Select(TlsHandshakeCallbackContext context)
     {
-        var features = context.Connection.Features;
-        if (features.Get<TlsChoice>() is { Options: { } chosen } made)
+        var choice = Decide(context.Connection, context.ClientHelloInfo.ServerName);
+        return choice.Options is { } options ? ValueTask.FromResult(options) : RefuseAsync(context, choice);
+    }
+
+    /// <summary>
+    /// The choice for a connection's handshake: the one <see cref="ClientHelloStage"/> made from the
+    /// peeked ClientHello, or one made on the SNI alone; a served choice's route becomes the
+    /// connection's route. Kestrel's TLS stage and <see cref="DirectTlsStage"/> both ask here.
+    /// </summary>
+    public TlsChoice Decide(Microsoft.AspNetCore.Connections.ConnectionContext connection, string? serverName)
+    {
+        var features = connection.Features;
+        if (features.Get<TlsChoice>() is { Options: not null } made)
         {
             // The options are the handshake's only: not kept for the connection's lifetime.
             features.Set<TlsChoice>(null);
             SetRoute(features, made);
-            return ValueTask.FromResult(chosen);
+            return made;
         }
         // Not peeked (no challenge open, or not a ClientHello the reader could parse): decided on the SNI alone.
-        var local = (IPEndPoint)context.Connection.LocalEndPoint!;
-        var choice = Choose(state.Table, local, ServerNames.Normalize(context.ClientHelloInfo.ServerName), []);
-        if (choice.Options is { } options)
-        {
-            SetRoute(features, choice);
-            return ValueTask.FromResult(options);
-        }
-        return RefuseAsync(context, choice);
+        var local = (IPEndPoint)connection.LocalEndPoint!;
+        var choice = Choose(state.Table, local, ServerNames.Normalize(serverName), []);
+        if (choice.Options is not null) SetRoute(features, choice);
+        else metrics.Error(choice.Reason!);
+        return choice;
     }
 
     /// <summary>
@@ -67,9 +75,8 @@ public sealed class TlsOptionsSelector(GatewayState state, CertificateCache cert
     /// the callback throws, so the alert record goes out first, on the connection's own transport:
     /// nothing has been written yet (the TLS stage waits for this callback before its ServerHello).
     /// </summary>
-    private async ValueTask<SslServerAuthenticationOptions> RefuseAsync(TlsHandshakeCallbackContext context, TlsChoice choice)
+    private static async ValueTask<SslServerAuthenticationOptions> RefuseAsync(TlsHandshakeCallbackContext context, TlsChoice choice)
     {
-        metrics.Error(choice.Reason!);
         if (choice.Alert is { } alert)
         {
             try

@@ -86,6 +86,14 @@ public sealed class GatewayOptions
     public bool DirectTcp { get; set; } = true;
 
     /// <summary>
+    /// <c>tls</c>+<c>http</c> ports run TLS on the accepted socket (<see cref="Connections.DirectTlsStage"/>)
+    /// instead of through Kestrel's transport pipe and TLS stage, unless a stage must read the bytes
+    /// first: <see cref="AcceptProxyProtocol"/>, or an open TLS-ALPN-01 challenge (its ClientHello is
+    /// peeked on the pipe). Off: every TLS connection goes through Kestrel's TLS stage.
+    /// </summary>
+    public bool DirectTls { get; set; } = true;
+
+    /// <summary>
     /// Socket completions and the connections' pipe callbacks run on the socket engine's thread
     /// instead of being dispatched to the thread pool: one dispatch less per read and per write of
     /// every proxied request. Safe because nothing on the data path blocks a thread. Read once at

@@ -76,6 +76,7 @@ internal static class GatewayServices
         services.AddSingleton<CertificateCache>();
         services.AddSingleton<TlsOptionsSelector>();
         services.AddSingleton<ClientHelloStage>();
+        services.AddSingleton<DirectTlsStage>();
         services.AddSingleton<RouteStage>();
 
         // Forwarding: one selector and connector for every path.

@@ -59,6 +59,17 @@ public sealed partial class Http1Connection
         _https = https || connection.Features.Get<Connections.ProxyProtocolFeature>()?.ClientSsl == true;
         _timeout = new Deadline(owner.Deadlines);
         _upstreamTimeout = new Deadline(owner.Deadlines);
+        if (connection is Listeners.DirectSocketConnection direct)
+        {
+            // TLS on the socket: no transport read loop sees the client leave while the app is slow to
+            // answer, so the sweeper asks the socket once a wait outlasts a sweep.
+            _upstreamTimeout.Abandoned = () =>
+            {
+                if (!direct.PeerClosed()) return false;
+                _clientClosed = true;
+                return true;
+            };
+        }
         _input = connection.Transport.Input;
         _output = connection.Transport.Output;
         var local = connection.LocalEndPoint as IPEndPoint;

@@ -6,10 +6,12 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Mesh.Gateway.Listeners;
 
 /// <summary>
-/// An accepted socket as a connection that never goes through Kestrel: for raw TCP ports with no
-/// stage before the TCP handler, whose pump copies socket to socket (<see cref="Connections.SocketPump"/>).
-/// It has addresses, items, an abort and a closed signal like any connection, but no pipes: the
-/// handler uses <see cref="Socket"/> itself.
+/// An accepted socket as a connection that never goes through Kestrel's transport: for raw TCP
+/// ports with no stage before the TCP handler, whose pump copies socket to socket
+/// (<see cref="Connections.SocketPump"/>), and for <c>tls</c>+<c>http</c> ports, where
+/// <see cref="Connections.DirectTlsStage"/> runs TLS on the socket itself and gives the connection
+/// its pipes (over the TLS stream). It has addresses, items, an abort and a closed signal like any
+/// connection; until a stage gives it pipes, the handler uses <see cref="Socket"/> itself.
 /// </summary>
 internal sealed class DirectSocketConnection : ConnectionContext
 {
@@ -34,11 +36,30 @@ internal sealed class DirectSocketConnection : ConnectionContext
 
     public override IDictionary<object, object?> Items { get; set; } = new Dictionary<object, object?>();
 
-    /// <summary>There is no pipe: the socket is copied directly.</summary>
+    private IDuplexPipe? _transport;
+
+    /// <summary>The pipes a stage gave it (TLS on the socket); none on a raw TCP copy, which uses the socket.</summary>
     public override IDuplexPipe Transport
     {
-        get => throw new NotSupportedException("a direct socket connection has no transport pipe; use its Socket");
-        set => throw new NotSupportedException("a direct socket connection has no transport pipe");
+        get => _transport ?? throw new NotSupportedException("a direct socket connection has no transport pipe; use its Socket");
+        set => _transport = value;
+    }
+
+    /// <summary>
+    /// Whether the client has closed its side (or reset it) while nothing reads the socket: readable
+    /// with nothing to read. Kestrel's transport learns this from its read loop; a connection whose
+    /// socket is read only between requests asks when a wait on the app grows long.
+    /// </summary>
+    public bool PeerClosed()
+    {
+        try
+        {
+            return Socket.Poll(0, SelectMode.SelectRead) && Socket.Available == 0;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return true;
+        }
     }
 
     /// <summary>Closes the socket at once, ending any copy (an address released, the gateway stopping).</summary>

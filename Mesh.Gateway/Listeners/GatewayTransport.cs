@@ -11,8 +11,8 @@ namespace Mesh.Gateway.Listeners;
 /// </summary>
 public sealed class GatewayTransport : IConnectionListenerFactory, IConnectionListenerFactorySelector
 {
-    private readonly Dictionary<ListenerKind, Channel<ConnectionContext>> _channels =
-        Enum.GetValues<ListenerKind>().ToDictionary(k => k, _ => Channel.CreateBounded<ConnectionContext>(new BoundedChannelOptions(4096)
+    private readonly Dictionary<(ListenerKind, bool), Channel<ConnectionContext>> _channels =
+        Enum.GetValues<ListenerKind>().SelectMany(k => new[] { (k, false), (k, true) }).ToDictionary(k => k, _ => Channel.CreateBounded<ConnectionContext>(new BoundedChannelOptions(4096)
         {
             SingleReader = false,
             FullMode = BoundedChannelFullMode.Wait,
@@ -22,13 +22,13 @@ public sealed class GatewayTransport : IConnectionListenerFactory, IConnectionLi
 
     public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {
-        var kind = ((PipelineEndPoint)endpoint).Kind;
-        return ValueTask.FromResult<IConnectionListener>(new Listener(endpoint, _channels[kind].Reader));
+        var pipeline = (PipelineEndPoint)endpoint;
+        return ValueTask.FromResult<IConnectionListener>(new Listener(endpoint, _channels[(pipeline.Kind, pipeline.DirectTls)].Reader));
     }
 
     /// <summary>Hands an accepted connection to the pipeline of its kind; waits if Kestrel is behind (backpressure on accept).</summary>
-    public ValueTask Dispatch(ListenerKind kind, ConnectionContext connection, CancellationToken cancellationToken) =>
-        _channels[kind].Writer.WriteAsync(connection, cancellationToken);
+    public ValueTask Dispatch(ListenerKind kind, ConnectionContext connection, CancellationToken cancellationToken, bool directTls = false) =>
+        _channels[(kind, directTls)].Writer.WriteAsync(connection, cancellationToken);
 
     private sealed class Listener(EndPoint endpoint, ChannelReader<ConnectionContext> reader) : IConnectionListener
     {

@@ -196,7 +196,9 @@ internal sealed partial class ListenerManager(
             var kind = table.KindAt(local.Address, local.Port);
             // A raw TCP port with no stage before the handler skips Kestrel: socket-to-socket copy.
             var direct = kind == ListenerKind.Tcp && options.Value.DirectTcp && !options.Value.AcceptProxyProtocol;
-            ConnectionContext connection = direct ? new DirectSocketConnection(accepted) : _factory.Create(accepted);
+            // A tls+http port runs TLS on the socket unless a stage must read the bytes first.
+            var directTls = kind == ListenerKind.Https && options.Value.DirectTls && !options.Value.AcceptProxyProtocol && !table.Challenges.HasTlsAlpn;
+            ConnectionContext connection = direct || directTls ? new DirectSocketConnection(accepted) : _factory.Create(accepted);
             if (kind is null)
             {
                 metrics.Error(ProxyError.NoRoute);
@@ -215,14 +217,14 @@ internal sealed partial class ListenerManager(
             listener.Track(connection);
             metrics.Accepted(kind.Value);
             connection.ConnectionClosed.Register(metrics.Closed);
-            if (connection is DirectSocketConnection raw)
+            if (connection is DirectSocketConnection raw && !directTls)
             {
                 _ = Task.Run(() => RunDirectAsync(raw));
                 continue;
             }
             try
             {
-                await transport.Dispatch(kind.Value, connection, _stopping.Token);
+                await transport.Dispatch(kind.Value, connection, _stopping.Token, directTls);
             }
             catch (OperationCanceledException)
             {

@@ -8,9 +8,13 @@ namespace Mesh.Gateway.Listeners;
 /// <see cref="GatewayTransport"/>, whose listeners hand over connections that our own sockets
 /// accepted (kestrel-listeners notes, design B): one Kestrel, any number of real listeners.
 /// </summary>
-public sealed class PipelineEndPoint(ListenerKind kind) : EndPoint
+/// <remarks>An https port has two: Kestrel's TLS stage, and TLS on the socket (<see cref="DirectTls"/>).</remarks>
+public sealed class PipelineEndPoint(ListenerKind kind, bool directTls = false) : EndPoint
 {
     public ListenerKind Kind { get; } = kind;
 
-    public override string ToString() => $"pipeline-{Kind.ToString().ToLowerInvariant()}";
+    /// <summary>Its connections arrive as <see cref="DirectSocketConnection"/>s whose TLS the pipeline runs on the socket.</summary>
+    public bool DirectTls { get; } = directTls;
+
+    public override string ToString() => $"pipeline-{Kind.ToString().ToLowerInvariant()}{(DirectTls ? "-direct" : "")}";
 }

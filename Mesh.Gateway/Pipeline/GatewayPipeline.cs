@@ -20,6 +20,7 @@ namespace Mesh.Gateway.Pipeline;
 ///   → PROXY in (when AcceptProxyProtocol; trusted sources only)
 ///   → [pg_tls: SSLRequest preamble]
 ///   → [TLS: failure count → ClientHello peek and TLS choice (the route, once, into IRouteFeature) → handshake → ACME-only close]
+///   → https with DirectTls, no PROXY in and no TLS-ALPN-01 challenge open: no Kestrel transport: failure count → TLS on the socket (DirectTlsStage, same choice) → the http stages below
 ///   → tcp with DirectTcp and no PROXY in: no Kestrel pipe at all (ListenerManager runs the same route stage and handler) → SocketPump (splice)
 ///   → tcp, tls, pg_tls: route (IRouteFeature unless TLS set it) → ProxyConnectionHandler → forward (UpstreamConnector) → pump
 ///   → http, https:      HTTP/1.x: Http1FastPath (Kestrel's parser on the connection's pipes; route per request by Host) → forward (UpstreamSelector + pooled upstream connections)
@@ -42,6 +43,7 @@ internal static class GatewayPipeline
         var clientHello = services.GetRequiredService<ClientHelloStage>().Middleware;
         var pgPreamble = services.GetRequiredService<PostgresPreambleMiddleware>().Middleware;
         var route = services.GetRequiredService<RouteStage>().Middleware;
+        var directTls = services.GetRequiredService<DirectTlsStage>().Middleware;
         // HTTP/1.x connections end on the gateway's own handler unless Mesh:Gateway:Http:FastPath is false; h2/h2c go on to Kestrel.
         var fastPath = services.GetRequiredService<Http1FastPath>();
 
@@ -70,6 +72,17 @@ internal static class GatewayPipeline
             lo.Use(TlsFailureCounter.Middleware(failures));
             lo.Use(clientHello);
             lo.UseHttps(tls.CallbackOptions);
+            lo.Use(TlsFailureCounter.MarkHandshook);
+            lo.Use(AcmeHandshakeOnly.Middleware);
+            lo.Use(fastPath.Middleware(https: true));
+        });
+        // The same https port with TLS on the socket (ListenerManager picks it per connection): no
+        // transport pipe under the TLS stream, the same stages after it.
+        kestrel.Listen(new PipelineEndPoint(ListenerKind.Https, directTls: true), lo =>
+        {
+            lo.Protocols = HttpProtocols.Http1AndHttp2;
+            lo.Use(TlsFailureCounter.Middleware(failures));
+            lo.Use(directTls);
             lo.Use(TlsFailureCounter.MarkHandshook);
             lo.Use(AcmeHandshakeOnly.Middleware);
             lo.Use(fastPath.Middleware(https: true));

@@ -1,0 +1,65 @@
+using Mesh.Tests.Infrastructure;
+
+namespace Mesh.Tests.Http;
+
+/// <summary>
+/// https ports with TLS on the accepted socket (Mesh:Gateway:DirectTls, the default) against
+/// Kestrel's TLS stage: the same answers over HTTP/1.1 and h2, and a client that leaves while the
+/// app is slow still gives its slot back, though no transport read loop is watching its socket.
+/// </summary>
+public sealed class HttpsDirectTlsTests
+{
+    private const string OneSlot = "[http_service]\n  internal_port = 8080\n  [http_service.concurrency]\n    soft_limit = 1\n    hard_limit = 1\n";
+
+    private static Task<CliResult> Curl(string v4, string host, params string[] args) =>
+        Tool.RunAsync("curl", ["-s", "-k", "--max-time", "50", "--resolve", $"{host}:443:{v4}", .. args]);
+
+    [Fact]
+    public async Task A_tls_request_at_a_full_hard_limit_is_served_once_the_holders_client_goes_away()
+    {
+        await using var edge = await EmbeddedEdge.StartAsync();
+        await using var echo = await HttpEchoApp.StartAsync("tls-wait-1");
+        var (app, v4) = await edge.DeployWithV4Async("tlswaits", OneSlot, ("ams", echo.Address));
+        await app.AddCertificateSkippingOwnershipCheck("tlswaits.example.test", null, null);
+        // The app holds /slow for 30 s: a queue timeout under that fails the test unless the holder's leaving frees the slot.
+        var gateway = await edge.StartGatewayAsync("ams", "--Mesh:Gateway:QueueTimeout=00:00:20");
+        await edge.SyncedAsync();
+
+        // HTTP/1.1: the fast path, which reads the client only between requests. The holder's request waits on the app for as long as its client stays; killing curl closes
+        // its socket while the gateway reads nothing from it.
+        var holder = RunningProcess.Start("curl", ["-s", "-k", "--http1.1", "--max-time", "50", "--resolve", $"tlswaits.example.test:443:{v4}", "https://tlswaits.example.test/slow"]);
+        await echo.SlowStarted.WaitAsync(TimeSpan.FromSeconds(60));
+        var waiting = Curl(v4, "tlswaits.example.test", "-i", "--http1.1", "https://tlswaits.example.test/");
+        await Eventually.Until(() => gateway.CounterAsync("upstream.queued"), n => n >= 1, TimeSpan.FromSeconds(30));
+        await holder.DisposeAsync();
+
+        var answer = await waiting;
+        Assert.StartsWith("HTTP/1.1 200", answer.Stdout);
+        Assert.Contains("instance=tls-wait-1", answer.Stdout);
+        Assert.Equal(0, await gateway.CounterAsync("error.limit_reached"));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Http11_keep_alive_and_h2_are_served_with_tls_on_the_socket_or_through_kestrels_stage(bool direct)
+    {
+        await using var edge = await EmbeddedEdge.StartAsync();
+        await using var echo = await HttpEchoApp.StartAsync("tls-both-1");
+        var (app, v4) = await edge.DeployWithV4Async("tlsboth", "[http_service]\n  internal_port = 8080\n", ("ams", echo.Address));
+        await app.AddCertificateSkippingOwnershipCheck("tlsboth.example.test", null, null);
+        var gateway = await edge.StartGatewayAsync("ams", $"--Mesh:Gateway:DirectTls={direct}");
+        await edge.SyncedAsync();
+
+        // Two requests on one connection (curl reuses it), then h2 by ALPN.
+        var h1 = await Curl(v4, "tlsboth.example.test", "--http1.1", "-w", "[%{http_version} %{num_connects}]\n",
+            "https://tlsboth.example.test/one", "https://tlsboth.example.test/two");
+        Assert.Equal(2, h1.Stdout.Split("instance=tls-both-1").Length - 1);
+        Assert.Contains("[1.1 1]", h1.Stdout);
+        Assert.Contains("[1.1 0]", h1.Stdout);
+        var h2 = await Curl(v4, "tlsboth.example.test", "--http2", "-w", "[%{http_version}]", "https://tlsboth.example.test/");
+        Assert.Contains("instance=tls-both-1", h2.Stdout);
+        Assert.Contains("[2]", h2.Stdout);
+        Assert.Equal(0, await gateway.CounterAsync("error.tls_handshake"));
+    }
+}
