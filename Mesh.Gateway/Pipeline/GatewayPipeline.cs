@@ -77,14 +77,14 @@ internal static class GatewayPipeline
             lo.Use(fastPath.Middleware(https: true));
         });
         // The same https port with TLS on the socket (ListenerManager picks it per connection): no
-        // transport pipe under the TLS stream, the same stages after it.
+        // transport pipe under the TLS stream, the same stages after it. No ACME-only close: these
+        // connections are accepted only while no TLS-ALPN-01 challenge is open, so acme-tls/1 is never chosen.
         kestrel.Listen(new PipelineEndPoint(ListenerKind.Https, directTls: true), lo =>
         {
             lo.Protocols = HttpProtocols.Http1AndHttp2;
             lo.Use(TlsFailureCounter.Middleware(failures));
             lo.Use(directTls);
             lo.Use(TlsFailureCounter.MarkHandshook);
-            lo.Use(AcmeHandshakeOnly.Middleware);
             lo.Use(fastPath.Middleware(https: true));
         });
         kestrel.Listen(new PipelineEndPoint(ListenerKind.Tcp), lo =>
