@@ -159,7 +159,7 @@ public sealed partial class CertificateCache(TimeProvider time, ILogger<Certific
         }
     }
 
-    private static bool NamesOcspResponder(X509Certificate2 leaf)
+    internal static bool NamesOcspResponder(X509Certificate2 leaf)
     {
         foreach (var extension in leaf.Extensions)
         {

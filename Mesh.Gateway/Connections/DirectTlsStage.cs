@@ -4,6 +4,8 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using Mesh.Gateway.Hosting;
 using Mesh.Gateway.Listeners;
+using Mesh.Gateway.Telemetry;
+using Mesh.Gateway.Tls;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
@@ -21,7 +23,7 @@ namespace Mesh.Gateway.Connections;
 /// SslStream → the connection's pipe. A failed handshake ends the connection without calling on,
 /// as Kestrel's stage does (<see cref="TlsFailureCounter"/> counts it).
 /// </summary>
-public sealed class DirectTlsStage(TlsOptionsSelector selector, IOptions<GatewayOptions> options)
+public sealed class DirectTlsStage(TlsOptionsSelector selector, GatewayMetrics metrics, IOptions<GatewayOptions> options)
 {
     // No pool: the pipes rent their segments from ArrayPool<byte>.Shared without an owner object per
     // rent. Zero-byte reads: an idle keep-alive connection holds no buffer while it waits.
@@ -31,26 +33,22 @@ public sealed class DirectTlsStage(TlsOptionsSelector selector, IOptions<Gateway
     public Func<ConnectionDelegate, ConnectionDelegate> Middleware => next => async connection =>
     {
         var direct = (DirectSocketConnection)connection;
-        var ssl = new SslStream(new NetworkStream(direct.Socket, ownsSocket: false), leaveInnerStreamOpen: false);
-        try
-        {
-            using var timeout = new CancellationTokenSource(options.Value.HandshakeTimeout);
-            await ssl.AuthenticateAsServerAsync(static (_, hello, state, ct) => ((Handshake)state!).SelectAsync(hello, ct), new Handshake(selector, direct), timeout.Token);
-        }
-        catch (Exception)
+        Stream tls;
+        IFeatureCollection features;
+        using (var timeout = new CancellationTokenSource(options.Value.HandshakeTimeout))
         {
             // Garbage, a refused SNI, a timeout, a client gone mid-handshake: Kestrel's stage ends these
             // the same way, and the failure is counted and logged once per interval by TlsFailureCounter.
-            await ssl.DisposeAsync();
-            return;
+            var made = await HandshakeAsync(direct, timeout.Token);
+            if (made is null) return;
+            (tls, features) = made.Value;
         }
-        var features = new DirectTlsFeatures(ssl);
-        connection.Features.Set<ITlsConnectionFeature>(features);
-        connection.Features.Set<ITlsHandshakeFeature>(features);
-        connection.Features.Set<ITlsApplicationProtocolFeature>(features);
-        connection.Features.Set<ISslStreamFeature>(features);
-        var input = PipeReader.Create(ssl, ReaderOptions);
-        var output = PipeWriter.Create(ssl, WriterOptions);
+        connection.Features.Set(features.Get<ITlsConnectionFeature>());
+        connection.Features.Set(features.Get<ITlsHandshakeFeature>());
+        connection.Features.Set(features.Get<ITlsApplicationProtocolFeature>());
+        if (features.Get<ISslStreamFeature>() is { } sslStream) connection.Features.Set(sslStream);
+        var input = PipeReader.Create(tls, ReaderOptions);
+        var output = PipeWriter.Create(tls, WriterOptions);
         connection.Transport = new Pipe(input, output);
         try
         {
@@ -60,9 +58,68 @@ public sealed class DirectTlsStage(TlsOptionsSelector selector, IOptions<Gateway
         {
             await input.CompleteAsync();
             await output.CompleteAsync();
-            await ssl.DisposeAsync();
+            await tls.DisposeAsync();
         }
     };
+
+    /// <summary>
+    /// The handshake: on OpenSSL directly (<see cref="NativeTlsConnection"/>) when it can serve the
+    /// choice, else on SslStream, replaying what the native attempt read. Null when it failed.
+    /// </summary>
+    private async ValueTask<(Stream Tls, IFeatureCollection Features)?> HandshakeAsync(DirectSocketConnection direct, CancellationToken cancellationToken)
+    {
+        ReadOnlyMemory<byte> replay = default;
+        if (options.Value.NativeTls && NativeTlsContexts.IsAvailable)
+        {
+            // OpenSSL reads and writes the descriptor itself: it must not block.
+            direct.Socket.Blocking = false;
+            var native = new NativeTlsConnection(direct.Socket, sni => selector.Decide(direct, sni));
+            try
+            {
+                if (await native.HandshakeAsync(cancellationToken))
+                {
+                    metrics.Count("tls.handshakes_native");
+                    var made = new FeatureCollection(3);
+                    var features = new NativeTlsFeatures(native);
+                    made.Set<ITlsConnectionFeature>(features);
+                    made.Set<ITlsHandshakeFeature>(features);
+                    made.Set<ITlsApplicationProtocolFeature>(features);
+                    return (native, made);
+                }
+            }
+            catch (Exception)
+            {
+                await native.DisposeAsync();
+                return null;
+            }
+            // A choice OpenSSL does not serve (a certificate to staple): SslStream takes it from the
+            // bytes read so far, with the choice already made (the selector hands it back once).
+            metrics.Count("tls.handshakes_sslstream");
+            direct.Features.Set(native.Fallback);
+            replay = native.Prefix.ToArray();
+            await native.DisposeAsync();
+            direct.Socket.Blocking = true;
+        }
+        Stream inner = new NetworkStream(direct.Socket, ownsSocket: false);
+        if (!replay.IsEmpty) inner = new ReplayStream(replay, inner);
+        var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
+        try
+        {
+            await ssl.AuthenticateAsServerAsync(static (_, hello, state, ct) => ((Handshake)state!).SelectAsync(hello, ct), new Handshake(selector, direct), cancellationToken);
+        }
+        catch (Exception)
+        {
+            await ssl.DisposeAsync();
+            return null;
+        }
+        var sslFeatures = new DirectTlsFeatures(ssl);
+        var collection = new FeatureCollection(4);
+        collection.Set<ITlsConnectionFeature>(sslFeatures);
+        collection.Set<ITlsHandshakeFeature>(sslFeatures);
+        collection.Set<ITlsApplicationProtocolFeature>(sslFeatures);
+        collection.Set<ISslStreamFeature>(sslFeatures);
+        return (ssl, collection);
+    }
 
     private sealed class Handshake(TlsOptionsSelector selector, DirectSocketConnection connection)
     {

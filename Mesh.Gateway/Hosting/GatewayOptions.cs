@@ -94,6 +94,14 @@ public sealed class GatewayOptions
     public bool DirectTls { get; set; } = true;
 
     /// <summary>
+    /// With <see cref="DirectTls"/>, the TLS record layer is OpenSSL's own on the socket
+    /// (<see cref="Tls.NativeTlsConnection"/>: OpenSSL reads the descriptor, no SslStream above it),
+    /// for every certificate it can serve; certificates to staple (their leaf names an OCSP responder)
+    /// stay on SslStream, which fetches the staple. Off: SslStream on the socket for all.
+    /// </summary>
+    public bool NativeTls { get; set; } = true;
+
+    /// <summary>
     /// Socket completions and the connections' pipe callbacks run on the socket engine's thread
     /// instead of being dispatched to the thread pool: one dispatch less per read and per write of
     /// every proxied request. Safe because nothing on the data path blocks a thread. Read once at

@@ -61,5 +61,73 @@ public sealed class HttpsDirectTlsTests
         Assert.Contains("instance=tls-both-1", h2.Stdout);
         Assert.Contains("[2]", h2.Stdout);
         Assert.Equal(0, await gateway.CounterAsync("error.tls_handshake"));
+        // With TLS on the socket, OpenSSL's own record layer served both connections; Kestrel's stage needs none.
+        Assert.Equal(direct ? 2 : 0, await gateway.CounterAsync("tls.handshakes_native"));
+    }
+
+    private const string Request = "GET / HTTP/1.1\r\nHost: {0}\r\nConnection: close\r\n\r\n";
+
+    private static Task<CliResult> SClientRequest(string v4, string host, params string[] flags) =>
+        Tool.RunAsync("openssl", ["s_client", "-connect", $"{v4}:443", "-servername", host, "-ign_eof", .. flags], stdin: string.Format(System.Globalization.CultureInfo.InvariantCulture, Request, host));
+
+    [Fact]
+    public async Task A_certificate_to_staple_is_served_by_sslstream_with_its_staple_after_the_native_attempt_read_the_client_hello()
+    {
+        await using var edge = await EmbeddedEdge.StartAsync();
+        await using var echo = await HttpEchoApp.StartAsync("tls-staple-1");
+        await using var responder = await OcspResponder.StartAsync("staple.example.test");
+        var (app, v4) = await edge.DeployWithV4Async("tlsstaple", "[http_service]\n  internal_port = 8080\n", ("ams", echo.Address));
+        await app.AddCertificateSkippingOwnershipCheck("staple.example.test", responder.ChainPem, responder.KeyPem);
+        var gateway = await edge.StartGatewayAsync("ams");
+        await edge.SyncedAsync();
+
+        var stapled = await Eventually.Succeeds(async () =>
+        {
+            var r = await SClientRequest(v4, "staple.example.test", "-status", "-CAfile", responder.RootFile);
+            return r.Stdout.Contains("OCSP Response Status: successful", StringComparison.Ordinal) ? r : throw new TimeoutException("no staple yet:\n" + r.Stdout + "\nresponder:\n" + responder.Output);
+        }, TimeSpan.FromSeconds(60));
+        Assert.Contains("Verify return code: 0 (ok)", stapled.Stdout);
+        // The request the client sent after its handshake was answered over the replayed handshake.
+        Assert.Contains("HTTP/1.1 200", stapled.Stdout);
+        Assert.Contains("instance=tls-staple-1", stapled.Stdout);
+        Assert.True(await gateway.CounterAsync("tls.handshakes_sslstream") >= 1);
+        Assert.Equal(0, await gateway.CounterAsync("tls.handshakes_native"));
+    }
+
+    [Fact]
+    public async Task A_tls_session_resumes_for_its_own_certificate_and_never_for_another_apps()
+    {
+        await using var edge = await EmbeddedEdge.StartAsync();
+        await using var echoA = await HttpEchoApp.StartAsync("tls-resume-a");
+        await using var echoB = await HttpEchoApp.StartAsync("tls-resume-b");
+        var (appA, v4A) = await edge.DeployWithV4Async("tlsresumea", "[http_service]\n  internal_port = 8080\n", ("ams", echoA.Address));
+        var (appB, v4B) = await edge.DeployWithV4Async("tlsresumeb", "[http_service]\n  internal_port = 8080\n", ("ams", echoB.Address));
+        await appA.AddCertificateSkippingOwnershipCheck("a.resume.test", null, null);
+        await appB.AddCertificateSkippingOwnershipCheck("b.resume.test", null, null);
+        var gateway = await edge.StartGatewayAsync("ams");
+        await edge.SyncedAsync();
+        var session = Path.Combine(Path.GetTempPath(), $"mesh-session-{Guid.NewGuid():n}.pem");
+        try
+        {
+            // TLS 1.2: the ticket arrives inside the handshake, so s_client has it to save.
+            var first = await SClientRequest(v4A, "a.resume.test", "-tls1_2", "-sess_out", session);
+            Assert.Contains("New, TLSv1.2", first.Stdout);
+            Assert.Contains("instance=tls-resume-a", first.Stdout);
+
+            var again = await SClientRequest(v4A, "a.resume.test", "-tls1_2", "-sess_in", session);
+            Assert.Contains("Reused, TLSv1.2", again.Stdout);
+            Assert.Contains("instance=tls-resume-a", again.Stdout);
+
+            // The same ticket offered to another app's address and name: a full handshake with that app's certificate.
+            var other = await SClientRequest(v4B, "b.resume.test", "-tls1_2", "-sess_in", session);
+            Assert.Contains("New, TLSv1.2", other.Stdout);
+            Assert.Contains("CN = b.resume.test", other.Stdout);
+            Assert.Contains("instance=tls-resume-b", other.Stdout);
+            Assert.Equal(3, await gateway.CounterAsync("tls.handshakes_native"));
+        }
+        finally
+        {
+            File.Delete(session);
+        }
     }
 }

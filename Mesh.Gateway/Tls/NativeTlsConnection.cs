@@ -1,0 +1,432 @@
+using System.Buffers;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Security.Authentication;
+using System.Text;
+using Mesh.Gateway.Async;
+using Mesh.Gateway.Connections;
+using Microsoft.AspNetCore.Connections;
+using static Mesh.Gateway.Tls.OpenSsl;
+
+namespace Mesh.Gateway.Tls;
+
+/// <summary>
+/// TLS over OpenSSL on the accepted socket, as a stream for the connection's pipes: after the
+/// handshake, OpenSSL reads the socket's descriptor itself (a socket BIO with read-ahead: one
+/// recv per burst of records, no frame parsing or buffer copy in managed code), and records it
+/// writes collect in a memory BIO that one non-blocking send empties on flush. The socket is only
+/// waited on (zero-byte receives), never read by .NET.
+/// </summary>
+/// <remarks>
+/// <para>The handshake reads the socket into a memory BIO instead, keeping what it read until the
+/// ClientHello callback has chosen: a choice OpenSSL cannot serve (a certificate to staple) ends the
+/// native attempt before anything is written, and the bytes read so far replay into SslStream
+/// (<see cref="Prefix"/>). The read side moves onto the socket once that BIO is drained.</para>
+/// <para>One lock guards the SSL object: Kestrel's h2 reads and writes from two loops, and OpenSSL
+/// allows one call on an SSL at a time. The socket's handle is referenced around every call, so a
+/// socket closed meanwhile (an abort) can never leave OpenSSL a descriptor number reused by
+/// another connection.</para>
+/// </remarks>
+internal sealed class NativeTlsConnection : Stream
+{
+    // Records waiting in the write BIO beyond this go out before the next write (a large body
+    // written in many pieces between flushes).
+    private const int SendThreshold = 64 * 1024;
+
+    private readonly Socket _socket;
+    private readonly SafeHandle _handle;
+    private readonly Func<string?, TlsChoice> _choose;
+    private readonly Lock _gate = new();
+    private GCHandle _self;
+    private nint _ssl;
+    private nint _readBio;
+    private readonly nint _writeBio;
+    private bool _memoryReads = true;
+    private ArrayBufferWriter<byte>? _prefix = new(1024);
+    private nint _alpn;
+    private int _alpnLength;
+    private bool _silent;
+
+    public NativeTlsConnection(Socket socket, Func<string?, TlsChoice> choose)
+    {
+        _socket = socket;
+        _handle = socket.SafeHandle;
+        _choose = choose;
+        _ssl = SSL_new(NativeTlsContexts.Base);
+        if (_ssl == 0) throw new InvalidOperationException("SSL_new failed: " + TakeError());
+        _readBio = BIO_new(BIO_s_mem());
+        _writeBio = BIO_new(BIO_s_mem());
+        SSL_set_bio(_ssl, _readBio, _writeBio);
+        SSL_set_accept_state(_ssl);
+        _self = GCHandle.Alloc(this);
+        SSL_set_ex_data(_ssl, 0, GCHandle.ToIntPtr(_self));
+    }
+
+    /// <summary>The SNI the client sent, if any.</summary>
+    public string? ServerName { get; private set; }
+
+    /// <summary>Why the handshake was refused, for the exception (the refusal itself was counted by the selector).</summary>
+    public string? Refusal { get; private set; }
+
+    /// <summary>Set when the ClientHello's choice must be served by SslStream: the choice, and <see cref="Prefix"/> the bytes read.</summary>
+    public TlsChoice? Fallback { get; private set; }
+
+    /// <summary>What the handshake read from the socket before the choice (for a fallback's replay).</summary>
+    public ReadOnlyMemory<byte> Prefix => _prefix?.WrittenMemory ?? default;
+
+    public SslProtocols Protocol { get; private set; }
+
+    public TlsCipherSuite CipherSuite { get; private set; }
+
+    public SslApplicationProtocol ApplicationProtocol { get; private set; }
+
+    /// <summary>
+    /// Runs the handshake: true once done, false when <see cref="Fallback"/> is set (nothing written).
+    /// Throws on a refused or failed handshake, after sending OpenSSL's alert.
+    /// </summary>
+    public async ValueTask<bool> HandshakeAsync(CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            while (true)
+            {
+                var (result, error, message) = Step(static ssl => SSL_do_handshake(ssl));
+                if (Fallback is not null) return false;
+                if (result == 1)
+                {
+                    await SendPendingAsync(cancellationToken);
+                    Finish();
+                    return true;
+                }
+                if (error != SSL_ERROR_WANT_READ)
+                {
+                    if (!_silent) await SendPendingAsync(cancellationToken);
+                    throw new AuthenticationException(Refusal ?? message ?? $"TLS handshake failed (OpenSSL error {error})");
+                }
+                await SendPendingAsync(cancellationToken);
+                var read = await _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
+                if (read == 0) throw new AuthenticationException("the client closed the connection during the TLS handshake");
+                _prefix?.Write(buffer.AsSpan(0, read));
+                Feed(buffer.AsSpan(0, read));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private unsafe void Feed(ReadOnlySpan<byte> data)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_ssl == 0, this);
+            fixed (byte* p = data) BIO_write(_readBio, p, data.Length);
+        }
+    }
+
+    private (int Result, int Error, string? Message) Step(Func<nint, int> operation)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_ssl == 0, this);
+            ERR_clear_error();
+            var result = operation(_ssl);
+            if (result == 1) return (1, SSL_ERROR_NONE, null);
+            var error = SSL_get_error(_ssl, result);
+            return (result, error, error is SSL_ERROR_SSL or SSL_ERROR_SYSCALL ? TakeError() : null);
+        }
+    }
+
+    private unsafe void Finish()
+    {
+        lock (_gate)
+        {
+            _prefix = null;
+            Protocol = SSL_version(_ssl) switch
+            {
+                TLS1_3_VERSION => SslProtocols.Tls13,
+                TLS1_2_VERSION => SslProtocols.Tls12,
+                _ => SslProtocols.None,
+            };
+            var cipher = SSL_get_current_cipher(_ssl);
+            CipherSuite = cipher == 0 ? TlsCipherSuite.TLS_NULL_WITH_NULL_NULL : (TlsCipherSuite)(ushort)SSL_CIPHER_get_protocol_id(cipher);
+            byte* alpn;
+            uint length;
+            SSL_get0_alpn_selected(_ssl, &alpn, &length);
+            var chosen = new ReadOnlySpan<byte>(alpn, (int)length);
+            ApplicationProtocol = chosen.SequenceEqual(SslApplicationProtocol.Http2.Protocol.Span) ? SslApplicationProtocol.Http2
+                : chosen.SequenceEqual(SslApplicationProtocol.Http11.Protocol.Span) ? SslApplicationProtocol.Http11
+                : length == 0 ? default : new SslApplicationProtocol(chosen.ToArray());
+        }
+    }
+
+    [UnmanagedCallersOnly]
+    internal static unsafe int OnClientHello(nint ssl, int* alert, nint arg)
+    {
+        try
+        {
+            var self = SSL_get_ex_data(ssl, 0);
+            if (self == 0) return SSL_CLIENT_HELLO_ERROR;
+            return ((NativeTlsConnection)GCHandle.FromIntPtr(self).Target!).Choose(ssl, alert);
+        }
+        catch (Exception)
+        {
+            *alert = 80; // internal_error
+            return SSL_CLIENT_HELLO_ERROR;
+        }
+    }
+
+    [UnmanagedCallersOnly]
+    internal static unsafe int OnAlpn(nint ssl, byte** output, byte* outputLength, byte* offered, uint offeredLength, nint arg)
+    {
+        var self = SSL_get_ex_data(ssl, 0);
+        if (self == 0) return SSL_TLSEXT_ERR_NOACK;
+        var connection = (NativeTlsConnection)GCHandle.FromIntPtr(self).Target!;
+        if (connection._alpn == 0) return SSL_TLSEXT_ERR_NOACK;
+        // The server's order wins, as SslStream chooses; no protocol in common fails the handshake (no_application_protocol), as there.
+        return SSL_select_next_proto(output, outputLength, (byte*)connection._alpn, (uint)connection._alpnLength, offered, offeredLength) == OPENSSL_NPN_NEGOTIATED
+            ? SSL_TLSEXT_ERR_OK
+            : SSL_TLSEXT_ERR_ALERT_FATAL;
+    }
+
+    /// <summary>The ClientHello callback: the selector's choice for the SNI, applied to the SSL before OpenSSL picks a version.</summary>
+    private unsafe int Choose(nint ssl, int* alert)
+    {
+        byte* extension;
+        nuint length;
+        ServerName = SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &extension, &length) == 1
+            ? ParseServerName(new ReadOnlySpan<byte>(extension, (int)length))
+            : null;
+        var choice = _choose(ServerName);
+        if (choice.Options is not { ServerCertificateContext: { } certificate } options)
+        {
+            Refusal = choice.Message ?? "TLS handshake refused";
+            // No alert named: the connection just closes, as it does on Kestrel's stage.
+            _silent = choice.Alert is null;
+            *alert = choice.Alert ?? TlsChoice.HandshakeFailure;
+            return SSL_CLIENT_HELLO_ERROR;
+        }
+        if (NativeTlsContexts.For(certificate) is not { } context)
+        {
+            Fallback = choice;
+            _silent = true;
+            return SSL_CLIENT_HELLO_ERROR;
+        }
+        // Chosen: no replay will be needed.
+        _prefix = null;
+        SSL_set_SSL_CTX(ssl, context.Handle);
+        fixed (byte* id = context.SessionContext) SSL_set_session_id_context(ssl, id, (uint)context.SessionContext.Length);
+        var versions = options.EnabledSslProtocols;
+        SSL_ctrl(ssl, SSL_CTRL_SET_MIN_PROTO_VERSION, versions.HasFlag(SslProtocols.Tls12) ? TLS1_2_VERSION : TLS1_3_VERSION, 0);
+        SSL_ctrl(ssl, SSL_CTRL_SET_MAX_PROTO_VERSION, versions.HasFlag(SslProtocols.Tls13) ? TLS1_3_VERSION : TLS1_2_VERSION, 0);
+        (_alpn, _alpnLength) = NativeTlsContexts.AlpnWire.For(options.ApplicationProtocols);
+        return SSL_CLIENT_HELLO_SUCCESS;
+    }
+
+    /// <summary>The host_name of a server_name extension (RFC 6066 §3), or null if it has none or is malformed (OpenSSL then refuses the extension itself).</summary>
+    internal static string? ParseServerName(ReadOnlySpan<byte> extension)
+    {
+        if (extension.Length < 2) return null;
+        var list = extension.Slice(2);
+        if ((extension[0] << 8 | extension[1]) != list.Length) return null;
+        while (list.Length >= 3)
+        {
+            var type = list[0];
+            var length = list[1] << 8 | list[2];
+            if (list.Length < 3 + length) return null;
+            if (type == 0) return length == 0 ? null : Encoding.Latin1.GetString(list.Slice(3, length));
+            list = list.Slice(3 + length);
+        }
+        return null;
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanWrite => true;
+
+    public override bool CanSeek => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    /// <summary>
+    /// Reads decrypted bytes. A zero-byte read waits until the socket is readable (or OpenSSL holds
+    /// bytes already), so an idle connection holds no buffer. Returns 0 at the client's close.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PooledValueTaskMethodBuilder<>))]
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (buffer.IsEmpty)
+        {
+            if (!HasPending()) await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken);
+            return 0;
+        }
+        while (true)
+        {
+            var read = ReadCore(buffer.Span, out var error, out var message);
+            if (read > 0) return read;
+            switch (error)
+            {
+                case SSL_ERROR_WANT_READ:
+                    await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken);
+                    continue;
+                case SSL_ERROR_ZERO_RETURN:
+                    return 0;
+                case SSL_ERROR_SYSCALL when message is null:
+                    // The peer reset or the socket failed: the end of this connection, as a closed stream.
+                    return 0;
+                default:
+                    throw new IOException("TLS: " + (message ?? $"OpenSSL error {error}"));
+            }
+        }
+    }
+
+    private bool HasPending()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_ssl == 0, this);
+            return SSL_has_pending(_ssl) == 1 || (_memoryReads && BIO_ctrl_pending(_readBio) > 0);
+        }
+    }
+
+    private unsafe int ReadCore(Span<byte> buffer, out int error, out string? message)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_ssl == 0, this);
+            var added = false;
+            _handle.DangerousAddRef(ref added);
+            try
+            {
+                if (_memoryReads && BIO_ctrl_pending(_readBio) == 0)
+                {
+                    // What the handshake read is consumed: from here OpenSSL reads the socket itself.
+                    _readBio = BIO_new_socket((int)_handle.DangerousGetHandle(), BIO_NOCLOSE);
+                    SSL_set0_rbio(_ssl, _readBio);
+                    _memoryReads = false;
+                }
+                ERR_clear_error();
+                int read;
+                fixed (byte* p = buffer) read = SSL_read(_ssl, p, buffer.Length);
+                if (read > 0)
+                {
+                    error = SSL_ERROR_NONE;
+                    message = null;
+                    return read;
+                }
+                error = SSL_get_error(_ssl, read);
+                message = error is SSL_ERROR_SSL or SSL_ERROR_SYSCALL ? TakeError() : null;
+                return read;
+            }
+            finally
+            {
+                if (added) _handle.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>Encrypts into the write BIO; the records go out on flush (or once many have collected).</summary>
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (buffer.IsEmpty) return default;
+        var waiting = WriteCore(buffer.Span);
+        return waiting >= SendThreshold ? SendPendingAsync(cancellationToken) : default;
+    }
+
+    private unsafe long WriteCore(ReadOnlySpan<byte> data)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_ssl == 0, this);
+            ERR_clear_error();
+            int written;
+            // A memory BIO takes every record: SSL_write writes all of it or fails.
+            fixed (byte* p = data) written = SSL_write(_ssl, p, data.Length);
+            if (written <= 0)
+            {
+                var error = SSL_get_error(_ssl, written);
+                throw new IOException("TLS: " + (TakeError() ?? $"OpenSSL error {error}"));
+            }
+            return (long)BIO_ctrl_pending(_writeBio);
+        }
+    }
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => SendPendingAsync(cancellationToken).AsTask();
+
+    /// <summary>
+    /// Sends what the write BIO holds: straight from OpenSSL's memory with one non-blocking send when
+    /// the socket takes it all (the usual case), else the rest is copied out and sent asynchronously.
+    /// </summary>
+    private unsafe ValueTask SendPendingAsync(CancellationToken cancellationToken)
+    {
+        byte[] rest;
+        int restLength;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_ssl == 0, this);
+            byte* data;
+            var length = (int)BIO_ctrl(_writeBio, BIO_CTRL_INFO, 0, (nint)(&data));
+            if (length == 0) return default;
+            var sent = _socket.Send(new ReadOnlySpan<byte>(data, length), SocketFlags.None, out var status);
+            if (status is not (SocketError.Success or SocketError.WouldBlock)) throw new IOException($"send failed: {status}", new SocketException((int)status));
+            if (status == SocketError.WouldBlock) sent = 0;
+            restLength = length - sent;
+            if (restLength == 0)
+            {
+                BIO_ctrl(_writeBio, BIO_CTRL_RESET, 0, 0);
+                return default;
+            }
+            rest = ArrayPool<byte>.Shared.Rent(restLength);
+            new ReadOnlySpan<byte>(data + sent, restLength).CopyTo(rest);
+            BIO_ctrl(_writeBio, BIO_CTRL_RESET, 0, 0);
+        }
+        return SendRestAsync(rest, restLength, cancellationToken);
+    }
+
+    private async ValueTask SendRestAsync(byte[] rest, int length, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var at = 0;
+            while (at < length)
+            {
+                at += await _socket.SendAsync(rest.AsMemory(at, length - at), SocketFlags.None, cancellationToken);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rest);
+        }
+    }
+
+    public override void Flush() => SendPendingAsync(default).AsTask().GetAwaiter().GetResult();
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        lock (_gate)
+        {
+            if (_ssl != 0)
+            {
+                // The BIOs go with it; the socket BIO does not close the descriptor (the connection owns it).
+                SSL_free(_ssl);
+                _ssl = 0;
+            }
+        }
+        if (_self.IsAllocated) _self.Free();
+        base.Dispose(disposing);
+    }
+}
