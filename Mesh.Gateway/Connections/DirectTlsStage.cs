@@ -20,7 +20,8 @@ namespace Mesh.Gateway.Connections;
 /// the same alert for a refused SNI, the same handshake timeout, but the TLS stream reads and writes
 /// the socket directly. Under Kestrel's TLS stage every record went socket → transport pipe →
 /// DuplexPipeStream → SslStream and back through a second pipe and a send loop; here it is socket →
-/// SslStream → the connection's pipe. A failed handshake ends the connection without calling on,
+/// OpenSSL (<see cref="NativeTlsConnection"/>, or SslStream for a certificate to staple and with
+/// <see cref="GatewayOptions.NativeTls"/> off) → the connection's pipe. A failed handshake ends the connection without calling on,
 /// as Kestrel's stage does (<see cref="TlsFailureCounter"/> counts it).
 /// </summary>
 public sealed class DirectTlsStage(TlsOptionsSelector selector, GatewayMetrics metrics, IOptions<GatewayOptions> options)
@@ -33,20 +34,14 @@ public sealed class DirectTlsStage(TlsOptionsSelector selector, GatewayMetrics m
     public Func<ConnectionDelegate, ConnectionDelegate> Middleware => next => async connection =>
     {
         var direct = (DirectSocketConnection)connection;
-        Stream tls;
-        IFeatureCollection features;
+        Stream? tls;
         using (var timeout = new CancellationTokenSource(options.Value.HandshakeTimeout))
         {
             // Garbage, a refused SNI, a timeout, a client gone mid-handshake: Kestrel's stage ends these
             // the same way, and the failure is counted and logged once per interval by TlsFailureCounter.
-            var made = await HandshakeAsync(direct, timeout.Token);
-            if (made is null) return;
-            (tls, features) = made.Value;
+            tls = await HandshakeAsync(direct, timeout.Token);
         }
-        connection.Features.Set(features.Get<ITlsConnectionFeature>());
-        connection.Features.Set(features.Get<ITlsHandshakeFeature>());
-        connection.Features.Set(features.Get<ITlsApplicationProtocolFeature>());
-        if (features.Get<ISslStreamFeature>() is { } sslStream) connection.Features.Set(sslStream);
+        if (tls is null) return;
         var input = PipeReader.Create(tls, ReaderOptions);
         var output = PipeWriter.Create(tls, WriterOptions);
         connection.Transport = new Pipe(input, output);
@@ -64,9 +59,10 @@ public sealed class DirectTlsStage(TlsOptionsSelector selector, GatewayMetrics m
 
     /// <summary>
     /// The handshake: on OpenSSL directly (<see cref="NativeTlsConnection"/>) when it can serve the
-    /// choice, else on SslStream, replaying what the native attempt read. Null when it failed.
+    /// choice, else on SslStream, replaying what the native attempt read; the TLS features Kestrel's
+    /// stage would set go on the connection. Null when it failed.
     /// </summary>
-    private async ValueTask<(Stream Tls, IFeatureCollection Features)?> HandshakeAsync(DirectSocketConnection direct, CancellationToken cancellationToken)
+    private async ValueTask<Stream?> HandshakeAsync(DirectSocketConnection direct, CancellationToken cancellationToken)
     {
         ReadOnlyMemory<byte> replay = default;
         if (options.Value.NativeTls && NativeTlsContexts.IsAvailable)
@@ -79,12 +75,11 @@ public sealed class DirectTlsStage(TlsOptionsSelector selector, GatewayMetrics m
                 if (await native.HandshakeAsync(cancellationToken))
                 {
                     metrics.Count("tls.handshakes_native");
-                    var made = new FeatureCollection(3);
                     var features = new NativeTlsFeatures(native);
-                    made.Set<ITlsConnectionFeature>(features);
-                    made.Set<ITlsHandshakeFeature>(features);
-                    made.Set<ITlsApplicationProtocolFeature>(features);
-                    return (native, made);
+                    direct.Features.Set<ITlsConnectionFeature>(features);
+                    direct.Features.Set<ITlsHandshakeFeature>(features);
+                    direct.Features.Set<ITlsApplicationProtocolFeature>(features);
+                    return native;
                 }
             }
             catch (Exception)
@@ -113,12 +108,11 @@ public sealed class DirectTlsStage(TlsOptionsSelector selector, GatewayMetrics m
             return null;
         }
         var sslFeatures = new DirectTlsFeatures(ssl);
-        var collection = new FeatureCollection(4);
-        collection.Set<ITlsConnectionFeature>(sslFeatures);
-        collection.Set<ITlsHandshakeFeature>(sslFeatures);
-        collection.Set<ITlsApplicationProtocolFeature>(sslFeatures);
-        collection.Set<ISslStreamFeature>(sslFeatures);
-        return (ssl, collection);
+        direct.Features.Set<ITlsConnectionFeature>(sslFeatures);
+        direct.Features.Set<ITlsHandshakeFeature>(sslFeatures);
+        direct.Features.Set<ITlsApplicationProtocolFeature>(sslFeatures);
+        direct.Features.Set<ISslStreamFeature>(sslFeatures);
+        return ssl;
     }
 
     private sealed class Handshake(TlsOptionsSelector selector, DirectSocketConnection connection)

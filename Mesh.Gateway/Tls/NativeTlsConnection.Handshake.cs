@@ -26,7 +26,7 @@ internal sealed partial class NativeTlsConnection
         {
             while (true)
             {
-                var (result, error, message) = Step(static ssl => SSL_do_handshake(ssl));
+                var (result, error, message) = Step();
                 if (Fallback is not null) return false;
                 if (result == 1)
                 {
@@ -61,13 +61,14 @@ internal sealed partial class NativeTlsConnection
         }
     }
 
-    private (int Result, int Error, string? Message) Step(Func<nint, int> operation)
+    /// <summary>One call of the handshake, and why it stopped if it did not finish.</summary>
+    private (int Result, int Error, string? Message) Step()
     {
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_ssl == 0, this);
             ERR_clear_error();
-            var result = operation(_ssl);
+            var result = SSL_do_handshake(_ssl);
             if (result == 1) return (1, SSL_ERROR_NONE, null);
             var error = SSL_get_error(_ssl, result);
             return (result, error, error is SSL_ERROR_SSL or SSL_ERROR_SYSCALL ? TakeError() : null);
