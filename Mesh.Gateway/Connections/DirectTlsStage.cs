@@ -42,8 +42,9 @@ public sealed class DirectTlsStage(TlsOptionsSelector selector, GatewayMetrics m
             tls = await HandshakeAsync(direct, timeout.Token);
         }
         if (tls is null) return;
-        var input = PipeReader.Create(tls, ReaderOptions);
-        var output = PipeWriter.Create(tls, WriterOptions);
+        // On OpenSSL the pipes are the TLS layer's own buffers; SslStream gets the stream adapters.
+        PipeReader input = tls is NativeTlsConnection native ? new NativeTlsPipeReader(native) : PipeReader.Create(tls, ReaderOptions);
+        PipeWriter output = tls is NativeTlsConnection nativeOut ? new NativeTlsPipeWriter(nativeOut) : PipeWriter.Create(tls, WriterOptions);
         connection.Transport = new Pipe(input, output);
         try
         {

@@ -11,8 +11,11 @@ namespace Mesh.Gateway.Http;
 public static class HttpRouter
 {
     public static (PortRoute? Route, int Status, string? Error) Resolve(GatewayTable table, IPAddress local, int port, string host, string? serverName)
+        => ResolveHostname(table, local, port, HostWithoutPort(host), serverName);
+
+    /// <summary>As <see cref="Resolve"/>, for a caller that has the Host's name without its port already (one per connection, not per request).</summary>
+    public static (PortRoute? Route, int Status, string? Error) ResolveHostname(GatewayTable table, IPAddress local, int port, string hostname, string? serverName)
     {
-        var hostname = HostWithoutPort(host);
         if (table.IsShared(local))
         {
             if (serverName is not null && !string.Equals(serverName, hostname, StringComparison.OrdinalIgnoreCase))

@@ -45,6 +45,7 @@ public sealed partial class Http1Connection
     private readonly Deadline _timeout;
     private byte[] _lastHostBytes = [];
     private string _lastHost = "";
+    private string _lastHostname = "";
     private volatile bool _closeRequested;
     private volatile bool _idle;
     private volatile bool _clientClosed;
@@ -247,7 +248,7 @@ public sealed partial class Http1Connection
         if (framing is null && head.Method != KestrelMethod.Connect && !asterisk && !acme)
         {
             host = HostString(head.RoutingHost);
-            (route, status, error) = HttpRouter.Resolve(table, _local, _port, host, _sni);
+            (route, status, error) = HttpRouter.ResolveHostname(table, _local, _port, _lastHostname, _sni);
             if (route?.Port.HttpOptions?.H2Backend == true)
             {
                 // The app speaks h2c only: Kestrel and YARP carry this connection from here.
@@ -321,9 +322,12 @@ public sealed partial class Http1Connection
     /// <summary>The host string to route on, kept while the connection keeps sending the same one.</summary>
     private string HostString(ReadOnlySpan<byte> bytes)
     {
+        // A keep-alive connection sends the same Host on every request: its strings are made once.
         if (bytes.SequenceEqual(_lastHostBytes)) return _lastHost;
         _lastHostBytes = bytes.ToArray();
-        return _lastHost = System.Text.Encoding.Latin1.GetString(bytes);
+        _lastHost = System.Text.Encoding.Latin1.GetString(bytes);
+        _lastHostname = HttpRouter.HostWithoutPort(_lastHost);
+        return _lastHost;
     }
 
     private Microsoft.AspNetCore.Http.HeaderDictionary SteeringHeaders()

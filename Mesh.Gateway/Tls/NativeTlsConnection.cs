@@ -122,7 +122,8 @@ internal sealed partial class NativeTlsConnection : Stream
         }
     }
 
-    private bool HasPending()
+    /// <summary>Whether OpenSSL holds decrypted or undecrypted bytes already (no need to wait on the socket).</summary>
+    internal bool HasPending()
     {
         lock (_gate)
         {
@@ -131,7 +132,8 @@ internal sealed partial class NativeTlsConnection : Stream
         }
     }
 
-    private unsafe int ReadCore(Span<byte> buffer, out int error, out string? message)
+    /// <summary>One SSL_read into <paramref name="buffer"/>: the bytes read, else the SSL error (and OpenSSL's message for a failure).</summary>
+    internal unsafe int ReadCore(Span<byte> buffer, out int error, out string? message)
     {
         lock (_gate)
         {
@@ -168,6 +170,9 @@ internal sealed partial class NativeTlsConnection : Stream
     }
 
     /// <summary>Encrypts into the write BIO; the records go out on flush (or once many have collected).</summary>
+    /// <summary>Waits until the socket has bytes to read (a zero-byte receive: no buffer held meanwhile).</summary>
+    internal ValueTask<int> WaitReadableAsync(CancellationToken cancellationToken) => _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken);
+
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (buffer.IsEmpty) return default;
@@ -175,7 +180,8 @@ internal sealed partial class NativeTlsConnection : Stream
         return waiting >= SendThreshold ? SendPendingAsync(cancellationToken) : default;
     }
 
-    private unsafe long WriteCore(ReadOnlySpan<byte> data)
+    /// <summary>Encrypts <paramref name="data"/> into the write BIO; the bytes waiting there.</summary>
+    internal unsafe long WriteCore(ReadOnlySpan<byte> data)
     {
         lock (_gate)
         {
@@ -199,7 +205,7 @@ internal sealed partial class NativeTlsConnection : Stream
     /// Sends what the write BIO holds: straight from OpenSSL's memory with one non-blocking send when
     /// the socket takes it all (the usual case), else the rest is copied out and sent asynchronously.
     /// </summary>
-    private unsafe ValueTask SendPendingAsync(CancellationToken cancellationToken)
+    internal unsafe ValueTask SendPendingAsync(CancellationToken cancellationToken)
     {
         byte[] rest;
         int restLength;

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Mesh.Tests.Infrastructure;
 
 namespace Mesh.Tests.Http;
@@ -63,6 +64,43 @@ public sealed class HttpsDirectTlsTests
         Assert.Equal(0, await gateway.CounterAsync("error.tls_handshake"));
         // With TLS on the socket, OpenSSL's own record layer served both connections; Kestrel's stage needs none.
         Assert.Equal(direct ? 2 : 0, await gateway.CounterAsync("tls.handshakes_native"));
+    }
+
+    [Fact]
+    public async Task Large_bodies_cross_openssls_record_layer_whole_both_ways_over_http11_and_h2()
+    {
+        await using var edge = await EmbeddedEdge.StartAsync();
+        await using var echo = await HttpEchoApp.StartAsync("tls-big-1");
+        var (app, v4) = await edge.DeployWithV4Async("tlsbig", "[http_service]\n  internal_port = 8080\n", ("ams", echo.Address));
+        await app.AddCertificateSkippingOwnershipCheck("tlsbig.example.test", null, null);
+        var gateway = await edge.StartGatewayAsync("ams");
+        await edge.SyncedAsync();
+
+        // Sizes that are multiples of no buffer or record size: the answer outgrows the write buffer
+        // and the socket's send buffer, the upload the read buffer, many times over.
+        const int size = 3_000_017;
+        const int uploadSize = 1_048_583;
+        var expected = Convert.ToHexStringLower(SHA256.HashData(HttpEchoApp.Pattern(size)));
+        var upload = Path.GetTempFileName();
+        var download = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllBytesAsync(upload, HttpEchoApp.Pattern(uploadSize));
+            foreach (var version in new[] { "--http1.1", "--http2" })
+            {
+                var get = await Curl(v4, "tlsbig.example.test", version, "-o", download, "-w", "%{http_code} %{size_download}", $"https://tlsbig.example.test/bytes?n={size}");
+                Assert.Equal($"200 {size}", get.Stdout);
+                Assert.Equal(expected, Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(download))));
+                var post = await Curl(v4, "tlsbig.example.test", version, "--data-binary", "@" + upload, "https://tlsbig.example.test/up");
+                Assert.Contains($"body={uploadSize}", post.Stdout);
+            }
+        }
+        finally
+        {
+            File.Delete(upload);
+            File.Delete(download);
+        }
+        Assert.Equal(4, await gateway.CounterAsync("tls.handshakes_native"));
     }
 
     private const string Request = "GET / HTTP/1.1\r\nHost: {0}\r\nConnection: close\r\n\r\n";

@@ -69,6 +69,18 @@ internal sealed class HttpEchoApp : IAsyncDisposable
                 await context.Response.WriteAsync("replay me\n");
                 return;
             }
+            // /bytes?n=N answers with N bytes of a known pattern (Pattern), to check large bodies arrive whole.
+            if (context.Request.Path == "/bytes")
+            {
+                var n = int.Parse(context.Request.Query["n"].ToString(), System.Globalization.CultureInfo.InvariantCulture);
+                context.Response.ContentLength = n;
+                var chunk = Pattern(26 * 2520);
+                for (var sent = 0; sent < n; sent += chunk.Length)
+                {
+                    await context.Response.Body.WriteAsync(chunk.AsMemory(0, Math.Min(chunk.Length, n - sent)));
+                }
+                return;
+            }
             if (context.Request.Path == "/slow")
             {
                 slowStarted.TrySetResult();
@@ -88,6 +100,14 @@ internal sealed class HttpEchoApp : IAsyncDisposable
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         return new HttpEchoApp(app, name, $"127.0.0.1:{address.Port}", slowStarted);
+    }
+
+    /// <summary>The bytes /bytes answers with: a run of the alphabet repeated (any prefix of it is the same prefix).</summary>
+    public static byte[] Pattern(int length)
+    {
+        var bytes = new byte[length];
+        for (var i = 0; i < length; i++) bytes[i] = (byte)('a' + (i % 26));
+        return bytes;
     }
 
     public async ValueTask DisposeAsync()
