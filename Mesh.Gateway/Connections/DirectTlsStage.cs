@@ -43,8 +43,9 @@ public sealed class DirectTlsStage(TlsOptionsSelector selector, GatewayMetrics m
         }
         if (tls is null) return;
         // On OpenSSL the pipes are the TLS layer's own buffers; SslStream gets the stream adapters.
-        PipeReader input = tls is NativeTlsConnection native ? new NativeTlsPipeReader(native) : PipeReader.Create(tls, ReaderOptions);
-        PipeWriter output = tls is NativeTlsConnection nativeOut ? new NativeTlsPipeWriter(nativeOut) : PipeWriter.Create(tls, WriterOptions);
+        var (input, output) = tls is NativeTlsConnection native
+            ? ((PipeReader)new NativeTlsPipeReader(native), (PipeWriter)new NativeTlsPipeWriter(native))
+            : (PipeReader.Create(tls, ReaderOptions), PipeWriter.Create(tls, WriterOptions));
         connection.Transport = new Pipe(input, output);
         try
         {

@@ -11,7 +11,9 @@ using static Mesh.Gateway.Tls.OpenSsl;
 namespace Mesh.Gateway.Tls;
 
 /// <summary>
-/// TLS over OpenSSL on the accepted socket, as a stream for the connection's pipes: after the
+/// TLS over OpenSSL on the accepted socket. The connection's pipes call it directly
+/// (<see cref="NativeTlsPipeReader"/>, <see cref="NativeTlsPipeWriter"/>); it is a stream as well,
+/// for its disposal alongside SslStream and for any reader of a stream. After the
 /// handshake, OpenSSL reads the socket's descriptor itself (a socket BIO with read-ahead: one
 /// recv per burst of records, no frame parsing or buffer copy in managed code), and records it
 /// writes collect in a memory BIO that one non-blocking send empties on flush. The socket is only
@@ -99,7 +101,7 @@ internal sealed partial class NativeTlsConnection : Stream
     {
         if (buffer.IsEmpty)
         {
-            if (!HasPending()) await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken);
+            if (!HasPending()) await WaitReadableAsync(cancellationToken);
             return 0;
         }
         while (true)
@@ -109,7 +111,7 @@ internal sealed partial class NativeTlsConnection : Stream
             switch (error)
             {
                 case SSL_ERROR_WANT_READ:
-                    await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken);
+                    await WaitReadableAsync(cancellationToken);
                     continue;
                 case SSL_ERROR_ZERO_RETURN:
                     return 0;
@@ -169,10 +171,10 @@ internal sealed partial class NativeTlsConnection : Stream
         }
     }
 
-    /// <summary>Encrypts into the write BIO; the records go out on flush (or once many have collected).</summary>
     /// <summary>Waits until the socket has bytes to read (a zero-byte receive: no buffer held meanwhile).</summary>
     internal ValueTask<int> WaitReadableAsync(CancellationToken cancellationToken) => _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken);
 
+    /// <summary>Encrypts into the write BIO; the records go out on flush (or once many have collected).</summary>
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (buffer.IsEmpty) return default;
