@@ -15,19 +15,27 @@ public sealed class InstanceLease : IDisposable
 {
     private static readonly InstanceLease[] Failures = [.. Enum.GetValues<ProxyError>().Select(e => new InstanceLease(e))];
 
-    private readonly UpstreamSelector? _owner;
-    private readonly InstanceLoad? _load;
-    private readonly string? _app;
-    private readonly IPAddress? _client;
+    private UpstreamSelector? _owner;
+    private InstanceLoad? _load;
+    private string? _app;
+    private IPAddress? _client;
     private int _disposed;
 
-    internal InstanceLease(UpstreamSelector owner, InstanceRoute instance, InstanceLoad load, string app, IPAddress? client)
+    internal InstanceLease(UpstreamSelector owner, InstanceRoute instance, InstanceLoad load, string app, IPAddress? client) =>
+        Rearm(owner, instance, load, app, client);
+
+    /// <summary>Whether this lease held something and gave it back (only such a lease may be re-armed).</summary>
+    internal bool Released => _owner is not null && Volatile.Read(ref _disposed) != 0;
+
+    /// <summary>The next lease of the same <see cref="UpstreamRequest"/> in this object (see <see cref="UpstreamRequest.ReusesLeases"/>).</summary>
+    internal void Rearm(UpstreamSelector owner, InstanceRoute instance, InstanceLoad load, string app, IPAddress? client)
     {
         _owner = owner;
         Instance = instance;
         _load = load;
         _app = app;
         _client = client;
+        Volatile.Write(ref _disposed, 0);
     }
 
     private InstanceLease(ProxyError error)
@@ -40,7 +48,7 @@ public sealed class InstanceLease : IDisposable
     public static InstanceLease Failed(ProxyError error) => Failures[(int)error];
 
     /// <summary>The instance; null exactly when <see cref="Error"/> is not <see cref="ProxyError.None"/>.</summary>
-    public InstanceRoute? Instance { get; }
+    public InstanceRoute? Instance { get; private set; }
 
     public ProxyError Error { get; }
 

@@ -31,7 +31,7 @@ public sealed partial class UpstreamConnector(
             Socket? socket;
             try
             {
-                socket = await TryConnectAsync(lease.Instance!, InstanceEndpoints.For(lease.Instance!, request.Route.App, request.Route.Service), cancellationToken);
+                socket = await TryConnectAsync(lease.Instance!, InstanceEndpoints.Cached(lease.Instance!, request.Route.App, request.Route.Service), cancellationToken);
             }
             catch
             {

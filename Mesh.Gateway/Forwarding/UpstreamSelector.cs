@@ -86,21 +86,46 @@ public sealed class UpstreamSelector(GatewayState state, AppConnectionLimiter li
         var hardLimit = route.Service.Concurrency.HardLimit;
         var loads = state.Loads;
         var now = time.GetUtcNow().UtcTicks;
-        var candidates = state.Candidates(route, request.Instances, options.Value.Region, now, request.PreferredRegions);
-        if (request.PreferredInstance is { } preferred) MoveToFront(candidates, preferred);
         atLimit = false;
-        foreach (var instance in candidates)
+        // A first attempt without a preferred instance takes the picker's first candidate: found in
+        // one pass, nothing allocated. Only when its slot was taken meanwhile, or on a retry, or with
+        // a preferred instance, are the candidates ordered in full.
+        var whole = true;
+        if (request.Attempts == 0 && request.PreferredInstance is null)
         {
-            if (request.Tried(instance.Id)) continue;
-            var load = loads.For(instance.Id, port);
-            if (!load.TryAcquire(hardLimit))
+            var first = state.FirstCandidate(route, request.Instances, options.Value.Region, now, request.PreferredRegions);
+            if (first is not null)
             {
-                // Taken between the pick and now.
+                var load = loads.For(first.Id, port);
+                if (load.TryAcquire(hardLimit))
+                {
+                    request.MarkTried(first.Id);
+                    return request.Lease(this, first, load);
+                }
                 atLimit = true;
-                continue;
             }
-            request.MarkTried(instance.Id);
-            return new InstanceLease(this, instance, load, route.AppName, request.Client);
+            else
+            {
+                whole = false;
+            }
+        }
+        if (whole)
+        {
+            var candidates = state.Candidates(route, request.Instances, options.Value.Region, now, request.PreferredRegions);
+            if (request.PreferredInstance is { } preferred) MoveToFront(candidates, preferred);
+            foreach (var instance in candidates)
+            {
+                if (request.Tried(instance.Id)) continue;
+                var load = loads.For(instance.Id, port);
+                if (!load.TryAcquire(hardLimit))
+                {
+                    // Taken between the pick and now.
+                    atLimit = true;
+                    continue;
+                }
+                request.MarkTried(instance.Id);
+                return request.Lease(this, instance, load);
+            }
         }
         var routable = false;
         foreach (var instance in request.Instances)

@@ -101,7 +101,7 @@ public sealed partial class Http1Connection
                     }, lease.Error.Label(), headRequest);
                 }
                 var instance = lease.Instance!;
-                var endpoint = InstanceEndpoints.For(instance, route.App, route.Service);
+                var endpoint = InstanceEndpoints.Cached(instance, route.App, route.Service);
                 Outcome outcome;
                 ReplayDirective? replay = null;
                 var started = Stopwatch.GetTimestamp();
@@ -183,8 +183,23 @@ public sealed partial class Http1Connection
     private bool _closeAfter;
 
     /// <summary>What the selector is asked for a request: the app's instances narrowed by steering, with its preferences (as HttpProxyMiddleware asks).</summary>
-    private UpstreamRequest Request(PortRoute route, IReadOnlyList<InstanceRoute> instances, Steering steering) =>
-        new(route, steering.Filter(instances)) { PreferredRegions = steering.Regions, PreferredInstance = steering.PreferredInstance };
+    /// <remarks>One per connection, reset for each request, its lease re-armed each time: a request allocates neither.</remarks>
+    private UpstreamRequest Request(PortRoute route, IReadOnlyList<InstanceRoute> instances, Steering steering)
+    {
+        if (_upstreamRequest is { } request)
+        {
+            request.Reset(route, steering.Filter(instances), steering.Regions, steering.PreferredInstance);
+            return request;
+        }
+        return _upstreamRequest = new(route, steering.Filter(instances))
+        {
+            PreferredRegions = steering.Regions,
+            PreferredInstance = steering.PreferredInstance,
+            ReusesLeases = true,
+        };
+    }
+
+    private UpstreamRequest? _upstreamRequest;
 
     /// <summary>An error answer after the head was consumed: the connection stays only if the request's body was read in full.</summary>
     private async ValueTask<Next> FailRequestAsync(int status, string requestId, string message, string reason, bool headRequest)

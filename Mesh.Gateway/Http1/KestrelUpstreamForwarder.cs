@@ -49,7 +49,7 @@ public sealed partial class KestrelUpstreamForwarder(
     /// </summary>
     public async ValueTask<ForwarderError> SendAsync(HttpContext context, InstanceRoute instance, ProxiedRequest info)
     {
-        if (InstanceEndpoints.For(instance, info.Route.App, info.Route.Service) is not { } endpoint)
+        if (InstanceEndpoints.Cached(instance, info.Route.App, info.Route.Service) is not { } endpoint)
         {
             var error = ForwarderError.Request;
             context.Features.Set<IForwarderErrorFeature>(new ForwarderFailure(error,

@@ -75,6 +75,14 @@ public sealed class GatewayState(TimeProvider time)
             route.Service.Concurrency, preferredRegions);
     }
 
+    /// <summary>The first of <see cref="Candidates"/>, found without ordering the rest (null when there is none).</summary>
+    public InstanceRoute? FirstCandidate(PortRoute route, IEnumerable<InstanceRoute> instances, string region, long nowTicks, IReadOnlyList<string>? preferredRegions)
+    {
+        _rttTo ??= RttTo;
+        return InstancePicker.First(instances, region, _rttTo, new BoardLoads(Loads, route.Service.InternalPort, nowTicks),
+            route.Service.Concurrency, preferredRegions);
+    }
+
     private Func<string, double>? _rttTo;
 
     private readonly struct BoardLoads(LoadBoard board, int port, long nowTicks) : InstancePicker.ILoads

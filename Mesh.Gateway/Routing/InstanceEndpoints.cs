@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using Mesh.Interfaces.Config;
 using Mesh.Interfaces.Model;
 
@@ -16,6 +17,21 @@ namespace Mesh.Gateway.Routing;
 /// </summary>
 public static class InstanceEndpoints
 {
+    // The data path asks per request; an instance's endpoints change only with the route table,
+    // which builds new InstanceRoute objects, so the answer is kept with the instance object.
+    private static readonly ConditionalWeakTable<InstanceRoute, Entry> Memo = new();
+
+    private sealed record Entry(AppRoute App, ServiceConfig Service, IPEndPoint? EndPoint);
+
+    /// <summary><see cref="For"/>, kept with the instance for the last app and service it was asked for (nothing allocated on a hit).</summary>
+    public static IPEndPoint? Cached(InstanceRoute instance, AppRoute app, ServiceConfig service)
+    {
+        if (Memo.TryGetValue(instance, out var entry) && ReferenceEquals(entry.App, app) && ReferenceEquals(entry.Service, service)) return entry.EndPoint;
+        var endPoint = For(instance, app, service);
+        Memo.AddOrUpdate(instance, new Entry(app, service, endPoint));
+        return endPoint;
+    }
+
     public static IPEndPoint? For(InstanceRoute instance, AppRoute app, ServiceConfig service)
     {
         if (!IPEndPoint.TryParse(instance.Address, out var registered)) return null;

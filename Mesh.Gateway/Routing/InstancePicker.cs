@@ -30,6 +30,16 @@ public static class InstancePicker
         IReadOnlyList<string>? preferredRegions = null) =>
         Order(instances, gatewayRegion, rttTo, new FuncLoads(inFlight, ejected), limits, preferredRegions);
 
+    public static InstanceRoute? First(
+        IEnumerable<InstanceRoute> instances,
+        string gatewayRegion,
+        Func<string, double> rttTo,
+        Func<string, int> inFlight,
+        Func<string, bool> ejected,
+        ConcurrencyConfig limits,
+        IReadOnlyList<string>? preferredRegions = null) =>
+        First(instances, gatewayRegion, rttTo, new FuncLoads(inFlight, ejected), limits, preferredRegions);
+
     /// <summary>The data path's overload: a struct view of the load board, so a pick allocates no closures.</summary>
     public static List<InstanceRoute> Order<TLoads>(
         IEnumerable<InstanceRoute> instances,
@@ -48,13 +58,62 @@ public static class InstancePicker
             if (!i.IsRoutable || loads.IsEjected(i.Id)) continue;
             var load = loads.InFlight(i.Id);
             if (limits.HardLimit is { } hard && load >= hard) continue;
-            var local = i.Region == gatewayRegion;
-            ranked.Add((i, new Key(Rank(preferredRegions, i.Region), local ? 0 : 1, local ? 0 : rttTo(i.Region), load >= limits.SoftLimit ? 1 : 0, load)));
+            ranked.Add((i, KeyOf(i, load, gatewayRegion, rttTo, limits, preferredRegions)));
         }
         if (ranked.Count > 1) ranked.Sort(static (a, b) => Compare(a, b));
         var ordered = new List<InstanceRoute>(ranked.Count);
         foreach (var (instance, _) in ranked) ordered.Add(instance);
         return ordered;
+    }
+
+    /// <summary>
+    /// The instance <see cref="Order{TLoads}"/> would put first, or null when it would return none,
+    /// found in one pass without building the order: most requests take the first candidate, so the
+    /// data path asks for it alone and orders the rest only when that one has no slot left.
+    /// </summary>
+    public static InstanceRoute? First<TLoads>(
+        IEnumerable<InstanceRoute> instances,
+        string gatewayRegion,
+        Func<string, double> rttTo,
+        TLoads loads,
+        ConcurrencyConfig limits,
+        IReadOnlyList<string>? preferredRegions = null)
+        where TLoads : ILoads
+    {
+        preferredRegions ??= [];
+        (InstanceRoute Instance, Key Key) best = default;
+        var found = false;
+        // The route table hands out arrays: indexed, so a pick allocates no enumerator.
+        if (instances is InstanceRoute[] array)
+        {
+            foreach (var i in array) Consider(i, ref best, ref found, gatewayRegion, rttTo, ref loads, limits, preferredRegions);
+        }
+        else
+        {
+            foreach (var i in instances) Consider(i, ref best, ref found, gatewayRegion, rttTo, ref loads, limits, preferredRegions);
+        }
+        return found ? best.Instance : null;
+    }
+
+    private static void Consider<TLoads>(InstanceRoute i, ref (InstanceRoute Instance, Key Key) best, ref bool found, string gatewayRegion,
+        Func<string, double> rttTo, ref TLoads loads, ConcurrencyConfig limits, IReadOnlyList<string> preferredRegions)
+        where TLoads : ILoads
+    {
+        if (!i.IsRoutable || loads.IsEjected(i.Id)) return;
+        var load = loads.InFlight(i.Id);
+        if (limits.HardLimit is { } hard && load >= hard) return;
+        var candidate = (i, KeyOf(i, load, gatewayRegion, rttTo, limits, preferredRegions));
+        if (!found || Compare(candidate, best) < 0)
+        {
+            best = candidate;
+            found = true;
+        }
+    }
+
+    private static Key KeyOf(InstanceRoute i, int load, string gatewayRegion, Func<string, double> rttTo, ConcurrencyConfig limits, IReadOnlyList<string> preferredRegions)
+    {
+        var local = i.Region == gatewayRegion;
+        return new Key(Rank(preferredRegions, i.Region), local ? 0 : 1, local ? 0 : rttTo(i.Region), load >= limits.SoftLimit ? 1 : 0, load);
     }
 
     private readonly struct FuncLoads(Func<string, int> inFlight, Func<string, bool> ejected) : ILoads

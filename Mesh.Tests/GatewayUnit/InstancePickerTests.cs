@@ -42,4 +42,29 @@ public sealed class InstancePickerTests
         Assert.Equal(["i1", "a1", "f1"], Order(all, prefer: ["iad"]));
         Assert.Equal(["f1", "i1", "a1"], Order(all, prefer: ["fra", "iad"]));
     }
+
+    [Fact]
+    public void The_first_candidate_is_the_first_of_the_whole_order_in_every_case()
+    {
+        // The data path asks only for the first; it must be the one the full order starts with,
+        // ties included (same region, same load: the instance id decides), or null when the order is empty.
+        var random = new Random(20261206);
+        string[] regions = ["ams", "fra", "iad", "syd"];
+        for (var round = 0; round < 2000; round++)
+        {
+            var all = Enumerable.Range(0, random.Next(0, 7))
+                .Select(n => I($"i{random.Next(0, 9)}{n}", regions[random.Next(regions.Length)],
+                    random.Next(8) == 0 ? InstanceState.Stopped : InstanceState.Started,
+                    random.Next(8) == 0 ? InstanceHealth.Critical : InstanceHealth.Passing))
+                .ToArray();
+            var load = all.ToDictionary(i => i.Id, _ => random.Next(0, 6));
+            var ejected = all.Where(_ => random.Next(6) == 0).Select(i => i.Id).ToHashSet();
+            var limits = new ConcurrencyConfig("requests", random.Next(1, 4), random.Next(3) == 0 ? null : random.Next(2, 6));
+            IReadOnlyList<string>? prefer = random.Next(3) == 0 ? [regions[random.Next(regions.Length)]] : null;
+            var order = Order(all, load, limits, prefer, ejected);
+            IEnumerable<InstanceRoute> asked = random.Next(2) == 0 ? all : all.ToList();
+            var first = InstancePicker.First(asked, "ams", r => Rtt[r], id => load[id], ejected.Contains, limits, prefer);
+            Assert.Equal(order.FirstOrDefault(), first?.Id);
+        }
+    }
 }

@@ -197,6 +197,51 @@ public sealed class UpstreamSelectorTests
     }
 
     [Fact]
+    public async Task A_request_reset_for_the_next_one_reuses_its_lease_only_once_the_last_was_given_back()
+    {
+        var route = Route(hardLimit: 2);
+        InstanceRoute[] all = [I("a1"), I("a2")];
+        var request = new UpstreamRequest(route, all) { ReusesLeases = true };
+        var first = await _selector.AcquireAsync(request, CancellationToken.None);
+        Assert.Equal("a1", first.Instance!.Id);
+        first.Dispose();
+
+        // The next request on the same connection: nothing tried yet, the same lease object re-armed.
+        request.Reset(route, all, null, null);
+        var second = await _selector.AcquireAsync(request, CancellationToken.None);
+        Assert.Same(first, second);
+        Assert.Equal(1, InFlight("a1") + InFlight("a2"));
+
+        // While that lease is held a further acquire (a retry) gets its own, and each gives back its own slot once.
+        var third = await _selector.AcquireAsync(request, CancellationToken.None);
+        Assert.NotSame(second, third);
+        Assert.NotEqual(second.Instance!.Id, third.Instance!.Id);
+        Assert.Equal(2, InFlight("a1") + InFlight("a2"));
+        second.Dispose();
+        second.Dispose();
+        third.Dispose();
+        Assert.Equal(0, InFlight("a1") + InFlight("a2"));
+
+        // Reset forgets what was tried: both instances are candidates again, preferences apply.
+        request.Reset(route, all, null, "a2");
+        using var preferred = await _selector.AcquireAsync(request, CancellationToken.None);
+        Assert.Equal("a2", preferred.Instance!.Id);
+    }
+
+    [Fact]
+    public async Task Without_reuse_every_lease_is_its_own()
+    {
+        var route = Route();
+        var request = new UpstreamRequest(route, [I("a1")]);
+        var first = await _selector.AcquireAsync(request, CancellationToken.None);
+        first.Dispose();
+        request.Reset(route, [I("a1")], null, null);
+        using var second = await _selector.AcquireAsync(request, CancellationToken.None);
+        Assert.NotSame(first, second);
+        Assert.True(second.Acquired);
+    }
+
+    [Fact]
     public void Every_error_has_its_label_status_and_retry_verdict()
     {
         Assert.Equal("connect_failed", ProxyError.ConnectFailed.Label());
