@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Mesh.Gateway.Listeners;
@@ -19,8 +20,9 @@ internal sealed class DirectSocketConnection : ConnectionContext
     private readonly CancellationTokenSource _closed = new();
     private int _disposed;
 
-    public DirectSocketConnection(Socket socket)
+    public DirectSocketConnection(Socket socket, IMemoryPoolFeature? pool = null)
     {
+        if (pool is not null) Features.Set(pool);
         Socket = socket;
         LocalEndPoint = socket.LocalEndPoint;
         RemoteEndPoint = socket.RemoteEndPoint;
