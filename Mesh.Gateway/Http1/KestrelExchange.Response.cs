@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
+using Mesh.Gateway.Async;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -24,6 +26,7 @@ public sealed partial class KestrelExchange
     private byte[] _tail = new byte[256];
     private int _tailLength;
 
+    [AsyncMethodBuilder(typeof(PooledValueTaskMethodBuilder<>))]
     private async ValueTask<(ForwarderError Error, bool Reusable)> RelayBodyAsync(HttpContext context, UpstreamConnection upstream, bool headRequest)
     {
         var r = _response;
@@ -150,6 +153,7 @@ public sealed partial class KestrelExchange
         }
     }
 
+    [AsyncMethodBuilder(typeof(PooledValueTaskMethodBuilder<>))]
     private static async ValueTask<bool> FlushAsync(PipeWriter writer)
     {
         try
@@ -164,6 +168,7 @@ public sealed partial class KestrelExchange
     }
 
     /// <summary>Bytes read into <paramref name="memory"/> within the activity timeout: 0 at the app's end, -1 timeout, -2 client gone, -3 error.</summary>
+    [AsyncMethodBuilder(typeof(PooledValueTaskMethodBuilder<>))]
     private async ValueTask<int> ReceiveAsync(Socket socket, Memory<byte> memory)
     {
         var token = Arm();
@@ -181,6 +186,7 @@ public sealed partial class KestrelExchange
         }
     }
 
+    [AsyncMethodBuilder(typeof(PooledValueTaskMethodBuilder<>))]
     private async ValueTask<int> FillAsync(UpstreamConnection upstream)
     {
         var token = Arm();

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
+using Mesh.Gateway.Async;
 using Mesh.Gateway.Http;
 using Mesh.Interfaces.Config;
 using Microsoft.AspNetCore.Connections;
@@ -48,6 +50,7 @@ public sealed partial class KestrelExchange(KestrelUpstreamForwarder owner) : ID
         ClientGone,
     }
 
+    [AsyncMethodBuilder(typeof(PooledValueTaskMethodBuilder<>))]
     internal async ValueTask<ForwarderError> RunAsync(HttpContext context, IPEndPoint endpoint, ProxiedRequest info)
     {
         var o = owner.Options;
@@ -152,6 +155,7 @@ public sealed partial class KestrelExchange(KestrelUpstreamForwarder owner) : ID
     }
 
     /// <summary>Sends the head, with the body's first piece in the same write, then the rest of the body as the client sends it.</summary>
+    [AsyncMethodBuilder(typeof(PooledValueTaskMethodBuilder<>))]
     private async ValueTask<(Send, Exception?)> SendRequestAsync(HttpContext context, Socket socket, Stream body, bool hasBody, bool chunked, long contentLength)
     {
         if (!hasBody) return (await UpstreamConnection.SendAllAsync(socket, _out.Memory) ? Send.Sent : Send.UpstreamFailed, null);
@@ -228,6 +232,7 @@ public sealed partial class KestrelExchange(KestrelUpstreamForwarder owner) : ID
 
 
     /// <summary>Reads the app's final response head; interim 1xx answers are not relayed (Kestrel sends its own 100 Continue), and 101 is no answer here.</summary>
+    [AsyncMethodBuilder(typeof(PooledValueTaskMethodBuilder<>))]
     private async ValueTask<Head> ReadHeadAsync(UpstreamConnection upstream, string requestId, string app)
     {
         var any = false;

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Mesh.Gateway.Async;
 using Mesh.Gateway.Hosting;
 using Mesh.Gateway.Http;
 using Mesh.Gateway.Routing;
@@ -47,6 +49,7 @@ public sealed partial class KestrelUpstreamForwarder(
     /// error, with an <see cref="IForwarderErrorFeature"/> carrying the exception it would have seen.
     /// A <c>fly-replay</c> answer sets <see cref="ProxiedRequest.Replay"/> and returns <see cref="ForwarderError.None"/>.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PooledValueTaskMethodBuilder<>))]
     public async ValueTask<ForwarderError> SendAsync(HttpContext context, InstanceRoute instance, ProxiedRequest info)
     {
         if (InstanceEndpoints.Cached(instance, info.Route.App, info.Route.Service) is not { } endpoint)

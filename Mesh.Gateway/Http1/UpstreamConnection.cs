@@ -77,6 +77,7 @@ public sealed class UpstreamConnection : IDisposable
     public ValueTask<bool> SendAllAsync(ReadOnlyMemory<byte> data) => SendAllAsync(Socket, data);
 
     /// <summary>Sends all of <paramref name="data"/> on a socket to an instance; false when it broke. One loop for both HTTP paths.</summary>
+    [AsyncMethodBuilder(typeof(PooledValueTaskMethodBuilder<>))]
     public static async ValueTask<bool> SendAllAsync(Socket socket, ReadOnlyMemory<byte> data)
     {
         try
