@@ -48,7 +48,12 @@ public sealed partial class Http1Connection
                 upstream.Consume(take);
                 remaining -= take;
             }
-            if (!await FlushAsync()) return (Outcome.ClientGone, false);
+            // When the rest of the body is already waiting on the app's socket, it goes out with
+            // the head in one send: the client wakes once for the response instead of once per part.
+            if (remaining == 0 || !upstream.HasWaitingBytes)
+            {
+                if (!await FlushAsync()) return (Outcome.ClientGone, false);
+            }
             while (remaining > 0)
             {
                 var memory = _output.GetMemory(UpstreamConnection.BodyChunkSize);

@@ -42,6 +42,22 @@ public sealed class UpstreamConnection : IDisposable
 
     public ReadOnlySpan<byte> Pending => Buffer.AsSpan(Start, End - Start);
 
+    /// <summary>Whether the app's socket holds bytes not read yet (one ioctl); false if it cannot tell.</summary>
+    public bool HasWaitingBytes
+    {
+        get
+        {
+            try
+            {
+                return Socket.Available > 0;
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                return false;
+            }
+        }
+    }
+
     /// <summary>When it went back to the pool (ticks of <see cref="Environment.TickCount64"/>).</summary>
     public long IdleSince { get; set; }
 
