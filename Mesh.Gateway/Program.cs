@@ -15,6 +15,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = []
 builder.Configuration.AddCommandLine(args, GatewayCluster.Switches);
 // Before the first socket: the runtime reads this switch once (GatewayOptions.InlineCompletions).
 if (builder.Configuration.GetValue("Mesh:Gateway:InlineCompletions", true)) Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+Mesh.Gateway.Epoll.EpollNative.Enabled = Mesh.Gateway.Epoll.EpollNative.Supported && builder.Configuration.GetValue("Mesh:Gateway:EpollSockets", true);
 try
 {
     builder.AddMeshGateway();

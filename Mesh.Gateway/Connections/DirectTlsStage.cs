@@ -71,7 +71,10 @@ public sealed class DirectTlsStage(TlsOptionsSelector selector, GatewayMetrics m
         {
             // OpenSSL reads and writes the descriptor itself: it must not block.
             direct.Socket.Blocking = false;
-            var native = new NativeTlsConnection(direct.Socket, sni => selector.Decide(direct, sni));
+            // On the gateway's loop with the rest of the connection's path (its requests to the app).
+            var epoll = Epoll.EpollNative.Enabled ? Epoll.EpollSocket.TryCreate(direct.Socket) : null;
+            direct.Epoll = epoll;
+            var native = new NativeTlsConnection(direct.Socket, sni => selector.Decide(direct, sni), epoll);
             try
             {
                 if (await native.HandshakeAsync(cancellationToken))
@@ -95,6 +98,9 @@ public sealed class DirectTlsStage(TlsOptionsSelector selector, GatewayMetrics m
             direct.Features.Set(native.Fallback);
             replay = native.Prefix.ToArray();
             await native.DisposeAsync();
+            // SslStream runs on .NET's socket engine.
+            epoll?.Detach();
+            direct.Epoll = null;
             direct.Socket.Blocking = true;
         }
         Stream inner = new NetworkStream(direct.Socket, ownsSocket: false);

@@ -109,6 +109,14 @@ public sealed class GatewayOptions
     /// </summary>
     public bool InlineCompletions { get; set; } = true;
 
+    /// <summary>
+    /// On Linux, connections with pipes (HTTP, and TCP ports with a stage) and the HTTP fast path's
+    /// connections to apps run on the gateway's own edge-triggered epoll loop instead of .NET's
+    /// socket engine, which makes a receive that fails with EAGAIN before every wait (two per
+    /// proxied request). Read once at start.
+    /// </summary>
+    public bool EpollSockets { get; set; } = true;
+
     /// <summary>On Linux, the socket-to-socket copy moves bytes with splice(2) through a kernel pipe (no copy into the process); off: through a buffer.</summary>
     public bool TcpSplice { get; set; } = true;
 

@@ -199,7 +199,7 @@ public sealed partial class Http1Connection
         ArmUpstream();
         try
         {
-            return await upstream.Socket.ReceiveAsync(memory, SocketFlags.None, _upstreamTimeout.Token);
+            return await upstream.ReceiveAsync(memory, _upstreamTimeout.Token);
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
         {

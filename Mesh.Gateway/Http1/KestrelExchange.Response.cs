@@ -50,7 +50,7 @@ public sealed partial class KestrelExchange
                 if (unflushed && !await FlushAsync(writer)) return (ForwarderError.ResponseBodyCanceled, false);
                 var memory = writer.GetMemory(UpstreamConnection.BodyChunkSize);
                 if (memory.Length > remaining) memory = memory[..(int)remaining];
-                var n = await ReceiveAsync(upstream.Socket, memory);
+                var n = await ReceiveAsync(upstream, memory);
                 if (n <= 0) return (Broken(context, wrote, n), false);
                 writer.Advance(n);
                 remaining -= n;
@@ -106,7 +106,7 @@ public sealed partial class KestrelExchange
         {
             if (unflushed && !await FlushAsync(writer)) return (ForwarderError.ResponseBodyCanceled, false);
             var memory = writer.GetMemory(UpstreamConnection.BodyChunkSize);
-            var n = await ReceiveAsync(upstream.Socket, memory);
+            var n = await ReceiveAsync(upstream, memory);
             if (n == 0) break;
             if (n < 0) return (Broken(context, wrote, n), false);
             writer.Advance(n);
@@ -169,12 +169,12 @@ public sealed partial class KestrelExchange
 
     /// <summary>Bytes read into <paramref name="memory"/> within the activity timeout: 0 at the app's end, -1 timeout, -2 client gone, -3 error.</summary>
     [AsyncMethodBuilder(typeof(PooledValueTaskMethodBuilder<>))]
-    private async ValueTask<int> ReceiveAsync(Socket socket, Memory<byte> memory)
+    private async ValueTask<int> ReceiveAsync(UpstreamConnection upstream, Memory<byte> memory)
     {
         var token = Arm();
         try
         {
-            return await socket.ReceiveAsync(memory, SocketFlags.None, token);
+            return await upstream.ReceiveAsync(memory, token);
         }
         catch (OperationCanceledException)
         {

@@ -82,7 +82,7 @@ public sealed partial class KestrelExchange(KestrelUpstreamForwarder owner) : ID
             while (true)
             {
                 KestrelRequestHead.Compose(_out, context, info, endpoint, chunked ? -1 : contentLength, chunked, byConnections);
-                var (sent, clientError) = await SendRequestAsync(context, upstream.Socket, body, hasBody, chunked, contentLength);
+                var (sent, clientError) = await SendRequestAsync(context, upstream, body, hasBody, chunked, contentLength);
                 if (sent == Send.ClientGone) return Fail(context, ForwarderError.RequestCanceled, null);
                 if (sent == Send.ClientBody) return Fail(context, ForwarderError.RequestBodyClient, clientError);
                 // Even after a failed write the app may have answered (and closed) first: read what it sent.
@@ -156,9 +156,9 @@ public sealed partial class KestrelExchange(KestrelUpstreamForwarder owner) : ID
 
     /// <summary>Sends the head, with the body's first piece in the same write, then the rest of the body as the client sends it.</summary>
     [AsyncMethodBuilder(typeof(PooledValueTaskMethodBuilder<>))]
-    private async ValueTask<(Send, Exception?)> SendRequestAsync(HttpContext context, Socket socket, Stream body, bool hasBody, bool chunked, long contentLength)
+    private async ValueTask<(Send, Exception?)> SendRequestAsync(HttpContext context, UpstreamConnection upstream, Stream body, bool hasBody, bool chunked, long contentLength)
     {
-        if (!hasBody) return (await UpstreamConnection.SendAllAsync(socket, _out.Memory) ? Send.Sent : Send.UpstreamFailed, null);
+        if (!hasBody) return (await upstream.SendAllAsync(_out.Memory) ? Send.Sent : Send.UpstreamFailed, null);
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkPrefix + BodyChunk + 2);
         try
         {
@@ -218,7 +218,7 @@ public sealed partial class KestrelExchange(KestrelUpstreamForwarder owner) : ID
                     piece = _out.Memory;
                     first = false;
                 }
-                if (piece.Length > 0 && !await UpstreamConnection.SendAllAsync(socket, piece)) return (Send.UpstreamFailed, null);
+                if (piece.Length > 0 && !await upstream.SendAllAsync(piece)) return (Send.UpstreamFailed, null);
                 if (n == 0) return (Send.Sent, null);
             }
         }

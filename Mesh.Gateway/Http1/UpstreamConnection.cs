@@ -21,6 +21,15 @@ public sealed class UpstreamConnection : IDisposable
     /// </summary>
     public const int BodyChunkSize = 64 * 1024;
 
+    private readonly Epoll.EpollSocket? _epoll;
+
+    /// <summary>A connection on the gateway's own socket loop (<see cref="Epoll.EpollSocket"/>).</summary>
+    internal UpstreamConnection(Epoll.EpollSocket socket, IPEndPoint endPoint)
+        : this(socket.Socket, endPoint)
+    {
+        _epoll = socket;
+    }
+
     public UpstreamConnection(Socket socket, IPEndPoint endPoint)
     {
         Socket = socket;
@@ -84,17 +93,35 @@ public sealed class UpstreamConnection : IDisposable
                 Buffer = bigger;
             }
         }
-        var n = await Socket.ReceiveAsync(Buffer.AsMemory(End), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        var n = await ReceiveAsync(Buffer.AsMemory(End), cancellationToken).ConfigureAwait(false);
         End += n;
         return n;
     }
 
+    /// <summary>Reads from the app into <paramref name="memory"/>: bytes read, 0 at the end of its stream.</summary>
+    public ValueTask<int> ReceiveAsync(Memory<byte> memory, CancellationToken cancellationToken) =>
+        _epoll is { } epoll ? epoll.ReceiveAsync(memory, cancellationToken) : Socket.ReceiveAsync(memory, SocketFlags.None, cancellationToken);
+
     /// <summary>Sends all of <paramref name="data"/>; false when the instance's socket broke (the caller decides what that means).</summary>
-    public ValueTask<bool> SendAllAsync(ReadOnlyMemory<byte> data) => SendAllAsync(Socket, data);
+    public ValueTask<bool> SendAllAsync(ReadOnlyMemory<byte> data) => _epoll is { } epoll ? SendAllAsync(epoll, data) : SendAllAsync(Socket, data);
+
+    [AsyncMethodBuilder(typeof(PooledValueTaskMethodBuilder<>))]
+    private static async ValueTask<bool> SendAllAsync(Epoll.EpollSocket socket, ReadOnlyMemory<byte> data)
+    {
+        try
+        {
+            await socket.SendAsync(data);
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Sends all of <paramref name="data"/> on a socket to an instance; false when it broke. One loop for both HTTP paths.</summary>
     [AsyncMethodBuilder(typeof(PooledValueTaskMethodBuilder<>))]
-    public static async ValueTask<bool> SendAllAsync(Socket socket, ReadOnlyMemory<byte> data)
+    private static async ValueTask<bool> SendAllAsync(Socket socket, ReadOnlyMemory<byte> data)
     {
         try
         {
@@ -132,7 +159,8 @@ public sealed class UpstreamConnection : IDisposable
 
     public void Dispose()
     {
-        Socket.Dispose();
+        if (_epoll is not null) _epoll.Dispose();
+        else Socket.Dispose();
         var buffer = Buffer;
         Buffer = [];
         if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);

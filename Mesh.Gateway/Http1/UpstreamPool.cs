@@ -48,9 +48,13 @@ public sealed class UpstreamPool : IDisposable
 
     public static async ValueTask<UpstreamConnection> ConnectAsync(IPEndPoint endPoint, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
+        if (Epoll.EpollNative.Enabled)
+        {
+            return new UpstreamConnection(await Epoll.EpollSocket.ConnectAsync(endPoint, cts.Token).ConfigureAwait(false), endPoint);
+        }
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
             await socket.ConnectAsync(endPoint, cts.Token).ConfigureAwait(false);

@@ -32,6 +32,9 @@ internal sealed class DirectSocketConnection : ConnectionContext
 
     public Socket Socket { get; }
 
+    /// <summary>The socket on the gateway's own loop, when a stage put it there (native TLS); it closes the socket then.</summary>
+    public Epoll.EpollSocket? Epoll { get; set; }
+
     public override string ConnectionId { get; set; }
 
     public override IFeatureCollection Features { get; } = new FeatureCollection();
@@ -67,7 +70,7 @@ internal sealed class DirectSocketConnection : ConnectionContext
     /// <summary>Closes the socket at once, ending any copy (an address released, the gateway stopping).</summary>
     public override void Abort(ConnectionAbortedException abortReason)
     {
-        Socket.Dispose();
+        CloseSocket();
         Close();
     }
 
@@ -75,11 +78,17 @@ internal sealed class DirectSocketConnection : ConnectionContext
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            Socket.Dispose();
+            CloseSocket();
             Close();
             _closed.Dispose();
         }
         return ValueTask.CompletedTask;
+    }
+
+    private void CloseSocket()
+    {
+        if (Epoll is { } epoll) epoll.Dispose();
+        else Socket.Dispose();
     }
 
     private void Close()

@@ -71,6 +71,18 @@ internal sealed partial class ListenerManager(
         return options;
     }
 
+    /// <summary>A connection with pipes: on the gateway's own socket loop where it runs (Mesh:Gateway:EpollSockets), else Kestrel's socket transport.</summary>
+    private ConnectionContext Transported(Socket accepted)
+    {
+        if (Epoll.EpollNative.Enabled && Epoll.EpollSocket.TryCreate(accepted) is { } epoll)
+        {
+            var connection = new Epoll.EpollConnection(epoll, _directPool?.MemoryPool ?? System.Buffers.MemoryPool<byte>.Shared);
+            connection.Start();
+            return connection;
+        }
+        return _factory.Create(accepted);
+    }
+
     public IReadOnlyCollection<ListenerKey> Bound
     {
         get { lock (_lock) return [.. _bound.Keys]; }
@@ -202,7 +214,7 @@ internal sealed partial class ListenerManager(
             var direct = kind == ListenerKind.Tcp && options.Value.DirectTcp && !options.Value.AcceptProxyProtocol;
             // A tls+http port runs TLS on the socket unless a stage must read the bytes first.
             var directTls = kind == ListenerKind.Https && options.Value.DirectTls && !options.Value.AcceptProxyProtocol && !table.Challenges.HasTlsAlpn;
-            ConnectionContext connection = direct || directTls ? new DirectSocketConnection(accepted, _directPool) : _factory.Create(accepted);
+            ConnectionContext connection = direct || directTls ? new DirectSocketConnection(accepted, _directPool) : Transported(accepted);
             if (kind is null)
             {
                 metrics.Error(ProxyError.NoRoute);

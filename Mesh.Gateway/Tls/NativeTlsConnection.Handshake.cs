@@ -40,7 +40,9 @@ internal sealed partial class NativeTlsConnection
                     throw new AuthenticationException(Refusal ?? message ?? $"TLS handshake failed (OpenSSL error {error})");
                 }
                 await SendPendingAsync(cancellationToken);
-                var read = await _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
+                var read = _epoll is not null
+                    ? await _epoll.ReceiveAsync(buffer, cancellationToken)
+                    : await _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
                 if (read == 0) throw new AuthenticationException("the client closed the connection during the TLS handshake");
                 _prefix?.Write(buffer.AsSpan(0, read));
                 Feed(buffer.AsSpan(0, read));

@@ -36,6 +36,10 @@ internal sealed partial class NativeTlsConnection : Stream
     private const int SendThreshold = 64 * 1024;
 
     private readonly Socket _socket;
+    /// <summary>The gateway's socket loop, when the socket is on it (its waits and sends; OpenSSL still reads the descriptor).</summary>
+    private readonly Epoll.EpollSocket? _epoll;
+    private uint _edgesBeforeRead;
+    private bool _readWouldBlock;
     private readonly SafeHandle _handle;
     private readonly Func<string?, TlsChoice> _choose;
     private readonly Lock _gate = new();
@@ -49,9 +53,10 @@ internal sealed partial class NativeTlsConnection : Stream
     private int _alpnLength;
     private bool _silent;
 
-    public NativeTlsConnection(Socket socket, Func<string?, TlsChoice> choose)
+    public NativeTlsConnection(Socket socket, Func<string?, TlsChoice> choose, Epoll.EpollSocket? epoll = null)
     {
         _socket = socket;
+        _epoll = epoll;
         _handle = socket.SafeHandle;
         _choose = choose;
         _ssl = SSL_new(NativeTlsContexts.Base);
@@ -152,15 +157,18 @@ internal sealed partial class NativeTlsConnection : Stream
                     _memoryReads = false;
                 }
                 ERR_clear_error();
+                if (_epoll is not null) _edgesBeforeRead = _epoll.ReadEdges;
                 int read;
                 fixed (byte* p = buffer) read = SSL_read(_ssl, p, buffer.Length);
                 if (read > 0)
                 {
+                    _readWouldBlock = false;
                     error = SSL_ERROR_NONE;
                     message = null;
                     return read;
                 }
                 error = SSL_get_error(_ssl, read);
+                _readWouldBlock = error == SSL_ERROR_WANT_READ;
                 message = error is SSL_ERROR_SSL or SSL_ERROR_SYSCALL ? TakeError() : null;
                 return read;
             }
@@ -172,7 +180,13 @@ internal sealed partial class NativeTlsConnection : Stream
     }
 
     /// <summary>Waits until the socket has bytes to read (a zero-byte receive: no buffer held meanwhile).</summary>
-    internal ValueTask<int> WaitReadableAsync(CancellationToken cancellationToken) => _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken);
+    internal ValueTask<int> WaitReadableAsync(CancellationToken cancellationToken) => _epoll switch
+    {
+        null => _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken),
+        // After OpenSSL found the socket empty: wait for the next edge, unless one came during its read.
+        _ when _readWouldBlock => _epoll.WaitReadableAsync(_edgesBeforeRead, cancellationToken),
+        _ => _epoll.WaitReadableAsync(cancellationToken),
+    };
 
     /// <summary>Encrypts into the write BIO; the records go out on flush (or once many have collected).</summary>
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
@@ -238,7 +252,8 @@ internal sealed partial class NativeTlsConnection : Stream
         try
         {
             var at = 0;
-            while (at < length)
+            if (_epoll is not null) await _epoll.SendAsync(rest.AsMemory(0, length), cancellationToken);
+            while (at < length && _epoll is null)
             {
                 at += await _socket.SendAsync(rest.AsMemory(at, length - at), SocketFlags.None, cancellationToken);
             }
