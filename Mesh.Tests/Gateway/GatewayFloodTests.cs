@@ -53,7 +53,9 @@ public sealed class GatewayFloodTests
 
         await CountedAsync(gateway, "error.tls_handshake", 2 * n);
         Assert.Contains("instance=flood-1", (await Tool.RunAsync("curl", ["-s", $"http://{v4}/"])).Stdout);
-        var newLines = gateway.Process.Output.Split('\n').Skip(linesBefore).Where(l => l.Trim().Length > 0).ToList();
+        // The listeners' own start-up lines may still be arriving (each address logs when it binds): not failures.
+        var newLines = gateway.Process.Output.Split('\n').Skip(linesBefore)
+            .Where(l => l.Trim().Length > 0 && !l.Contains("ListenerManager") && !l.Contains("Listening on")).ToList();
         Assert.Equal(2 * n, await gateway.CounterAsync("error.tls_handshake"));
         Assert.DoesNotContain(newLines, l => l.Contains("Exception"));
         Assert.True(newLines.Count <= 6, string.Join("\n", newLines));
