@@ -154,7 +154,7 @@ internal sealed partial class EpollSocket
                 return EpollNative.Send(_fd, data.FirstSpan);
             }
             var vectors = stackalloc EpollNative.IoVector[MaxVectors];
-            var handles = _pins ??= new MemoryHandle[MaxVectors];
+            var handles = t_pins ??= new MemoryHandle[MaxVectors];
             var count = 0;
             try
             {

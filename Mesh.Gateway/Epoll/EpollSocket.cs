@@ -26,8 +26,12 @@ internal sealed partial class EpollSocket : IValueTaskSource<int>, IDisposable
     private readonly SafeHandle _handle;
     private readonly int _fd;
     private readonly WriteSource _writeSource;
-    /// <summary>The pins of a gathered send (one send at a time), kept for the next.</summary>
-    private MemoryHandle[]? _pins;
+    /// <summary>
+    /// The pins of a gathered send, held only for its one system call: per thread, not per socket,
+    /// so an idle connection that once sent in pieces does not keep 64 of them.
+    /// </summary>
+    [ThreadStatic]
+    private static MemoryHandle[]? t_pins;
     private bool _closed;
 
     private bool _readReady = true;

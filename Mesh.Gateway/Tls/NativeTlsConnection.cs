@@ -251,9 +251,13 @@ internal sealed partial class NativeTlsConnection : Stream
     {
         try
         {
-            var at = 0;
-            if (_epoll is not null) await _epoll.SendAsync(rest.AsMemory(0, length), cancellationToken);
-            while (at < length && _epoll is null)
+            if (_epoll is not null)
+            {
+                // The loop's send completes once all of it is out.
+                await _epoll.SendAsync(rest.AsMemory(0, length), cancellationToken);
+                return;
+            }
+            for (var at = 0; at < length;)
             {
                 at += await _socket.SendAsync(rest.AsMemory(at, length - at), SocketFlags.None, cancellationToken);
             }
