@@ -149,6 +149,20 @@ internal sealed partial class EpollSocket : IValueTaskSource<int>, IDisposable
         }
     }
 
+    /// <summary>
+    /// The caller has read everything the peer had to say, and the peer speaks only when spoken to
+    /// (a pooled HTTP/1.1 connection between requests): the next receive waits for an edge instead
+    /// of trying first and failing with EAGAIN. Whatever arrives from now on brings an edge; a FIN or
+    /// an error already reported keeps the socket readable.
+    /// </summary>
+    public void AssumeDrained()
+    {
+        lock (_gate)
+        {
+            if (_readOp == Op.None && !_readHangup) _readReady = false;
+        }
+    }
+
     /// <summary>Read edges seen so far: taken before someone else reads the descriptor (OpenSSL's socket BIO).</summary>
     public uint ReadEdges => Volatile.Read(ref _readEdges);
 

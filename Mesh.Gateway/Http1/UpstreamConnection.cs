@@ -144,6 +144,13 @@ public sealed class UpstreamConnection : IDisposable
         if (Start == End) Start = End = 0;
     }
 
+    /// <summary>
+    /// Between requests the app has nothing to send: on the socket loop the next answer is waited
+    /// for without a receive first (the last read of a body that filled its buffer exactly does not
+    /// tell the loop that the socket is drained; a 64 KiB answer cost one EAGAIN per request).
+    /// </summary>
+    public void EnterIdle() => _epoll?.AssumeDrained();
+
     /// <summary>Whether an idle connection is still usable: nothing to read (no EOF, no stray bytes).</summary>
     public bool LooksIdle()
     {

@@ -71,6 +71,7 @@ public sealed class UpstreamPool : IDisposable
     {
         connection.Uses++;
         connection.IdleSince = Environment.TickCount64;
+        connection.EnterIdle();
         var stack = _idle.GetOrAdd(connection.EndPoint, static _ => new IdleStack());
         if (!stack.TryPush(connection, _maxIdle)) connection.Dispose();
     }

@@ -93,6 +93,38 @@ public sealed class EpollSocketTests
     }
 
     [Fact]
+    public async Task A_socket_assumed_drained_after_an_exact_read_still_receives_what_comes_next()
+    {
+        using var pair = await Pair.OpenAsync();
+        pair.Client.Send(new byte[1000]);
+        var buffer = new byte[1000];
+        var total = 0;
+        while (total < 1000) total += await pair.Server.ReceiveAsync(buffer.AsMemory(total)).AsTask().WaitAsync(Patience);
+
+        // As a pooled connection to an app between requests: the read filled its buffer exactly.
+        pair.Server.AssumeDrained();
+        var next = pair.Server.ReceiveAsync(buffer).AsTask();
+        Assert.False(next.IsCompleted);
+        pair.Client.Send("answer"u8);
+        Assert.Equal(6, await next.WaitAsync(Patience));
+        Assert.Equal("answer"u8.ToArray(), buffer[..6]);
+    }
+
+    [Fact]
+    public async Task A_socket_whose_peer_closed_while_idle_is_not_assumed_drained()
+    {
+        using var pair = await Pair.OpenAsync();
+        await DrainAsync(pair);
+        var waiting = pair.Server.WaitReadableAsync().AsTask();
+        pair.Client.Shutdown(SocketShutdown.Send);
+        await waiting.WaitAsync(Patience);
+
+        // The app closed the idle connection: no edge follows, so the end must stay readable.
+        pair.Server.AssumeDrained();
+        Assert.Equal(0, await pair.Server.ReceiveAsync(new byte[16]).AsTask().WaitAsync(Patience));
+    }
+
+    [Fact]
     public async Task A_parked_receive_ends_when_its_token_is_canceled_and_the_socket_still_works()
     {
         using var pair = await Pair.OpenAsync();
