@@ -23,11 +23,7 @@ public sealed class EpollSocketTests
         Assert.Equal(3, await pair.Server.ReceiveAsync(buffer).AsTask().WaitAsync(Patience));
 
         // The short read marked the socket drained: this receive waits for the next edge.
-        var next = pair.Server.ReceiveAsync(buffer).AsTask();
-        Assert.False(next.IsCompleted);
-        pair.Client.Send("defg"u8);
-        Assert.Equal(4, await next.WaitAsync(Patience));
-        Assert.Equal("defg"u8.ToArray(), buffer[..4]);
+        await AssertWaitingReceiveGetsAsync(pair, buffer, "defg"u8.ToArray());
     }
 
     [Fact]
@@ -103,11 +99,7 @@ public sealed class EpollSocketTests
 
         // As a pooled connection to an app between requests: the read filled its buffer exactly.
         pair.Server.AssumeDrained();
-        var next = pair.Server.ReceiveAsync(buffer).AsTask();
-        Assert.False(next.IsCompleted);
-        pair.Client.Send("answer"u8);
-        Assert.Equal(6, await next.WaitAsync(Patience));
-        Assert.Equal("answer"u8.ToArray(), buffer[..6]);
+        await AssertWaitingReceiveGetsAsync(pair, buffer, "answer"u8.ToArray());
     }
 
     [Fact]
@@ -185,6 +177,16 @@ public sealed class EpollSocketTests
     /// A byte read back, then a receive that finds the socket empty (it parks) given up: from here
     /// the loop knows the socket is empty, so a wait parks until the next edge.
     /// </summary>
+    /// <summary>A receive with nothing on the socket waits, then gets exactly what the peer sends next.</summary>
+    private static async Task AssertWaitingReceiveGetsAsync(Pair pair, byte[] buffer, byte[] sent)
+    {
+        var next = pair.Server.ReceiveAsync(buffer).AsTask();
+        Assert.False(next.IsCompleted);
+        pair.Client.Send(sent);
+        Assert.Equal(sent.Length, await next.WaitAsync(Patience));
+        Assert.Equal(sent, buffer[..sent.Length]);
+    }
+
     private static async Task DrainAsync(Pair pair)
     {
         pair.Client.Send("a"u8);
