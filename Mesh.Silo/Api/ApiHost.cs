@@ -55,6 +55,10 @@ public static class ApiHost
             return Task.CompletedTask;
         }));
 
+        if (api.Reservation is { } reservation)
+        {
+            services.Configure<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>(o => o.CreateBoundListenSocket = reservation.CreateBoundListenSocket);
+        }
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, api.Port, listen =>
         {
             if (certificate is null)

@@ -11,6 +11,9 @@ namespace Mesh.Silo.Api;
 /// </summary>
 public sealed record ApiSettings(int Port, string? CertificatePath, string? KeyPath, string? OperatorTokenHashFile)
 {
+    /// <summary>The socket already bound to <see cref="Port"/> when the kernel chose it; null for a port given.</summary>
+    public ReservedListenSocket? Reservation { get; init; }
+
     public const int ClusterDefaultPort = 4280;
 
     public static readonly Dictionary<string, string> Switches = new()
@@ -30,10 +33,13 @@ public sealed record ApiSettings(int Port, string? CertificatePath, string? KeyP
             throw new MeshException("config_invalid", $"--api-port: '{portText}' is not a port number (0 picks a free one)");
         }
         // The port is chosen here rather than by Kestrel so that the instance-address policy can
-        // reserve it before the silo starts (no instance may be registered at the API itself).
+        // reserve it before the silo starts (no instance may be registered at the API itself); the
+        // socket stays bound until Kestrel takes it, so nothing else can take the port meanwhile.
+        ReservedListenSocket? reservation = null;
         if (port == 0)
         {
-            port = FreePort(silo.Embedded ? System.Net.IPAddress.Loopback : silo.AdvertisedAddress);
+            reservation = ReservedListenSocket.Bind(silo.Embedded ? System.Net.IPAddress.Loopback : silo.AdvertisedAddress);
+            port = reservation.Endpoint.Port;
         }
         var certificate = Path(section, "CertificatePath");
         var key = Path(section, "KeyPath");
@@ -57,19 +63,12 @@ public sealed record ApiSettings(int Port, string? CertificatePath, string? KeyP
         {
             throw new MeshException("config_invalid", "Mesh:Api:CertificatePath and Mesh:Api:KeyPath: give both (PEM files) or neither");
         }
-        return new ApiSettings(port, certificate, key, operatorHash);
+        return new ApiSettings(port, certificate, key, operatorHash) { Reservation = reservation };
     }
 
     /// <summary>The HOST:PORT the API listens on, as the instance-address policy reserves it.</summary>
     public string Endpoint(SiloSettings silo) =>
         new System.Net.IPEndPoint(silo.Embedded ? System.Net.IPAddress.Loopback : silo.AdvertisedAddress, Port).ToString();
-
-    private static int FreePort(System.Net.IPAddress address)
-    {
-        using var probe = new System.Net.Sockets.TcpListener(address, 0);
-        probe.Start();
-        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     private static string? Path(IConfigurationSection section, string key) => section[key] is { Length: > 0 } v ? v : null;
 }
