@@ -32,15 +32,6 @@ public sealed record ApiSettings(int Port, string? CertificatePath, string? KeyP
         {
             throw new MeshException("config_invalid", $"--api-port: '{portText}' is not a port number (0 picks a free one)");
         }
-        // The port is chosen here rather than by Kestrel so that the instance-address policy can
-        // reserve it before the silo starts (no instance may be registered at the API itself); the
-        // socket stays bound until Kestrel takes it, so nothing else can take the port meanwhile.
-        ReservedListenSocket? reservation = null;
-        if (port == 0)
-        {
-            reservation = ReservedListenSocket.Bind(silo.Embedded ? System.Net.IPAddress.Loopback : silo.AdvertisedAddress);
-            port = reservation.Endpoint.Port;
-        }
         var certificate = Path(section, "CertificatePath");
         var key = Path(section, "KeyPath");
         var operatorHash = Path(section, "OperatorTokenHashFile");
@@ -62,6 +53,16 @@ public sealed record ApiSettings(int Port, string? CertificatePath, string? KeyP
         if ((certificate is null) != (key is null))
         {
             throw new MeshException("config_invalid", "Mesh:Api:CertificatePath and Mesh:Api:KeyPath: give both (PEM files) or neither");
+        }
+        // The port is chosen here rather than by Kestrel so that the instance-address policy can
+        // reserve it before the silo starts (no instance may be registered at the API itself); the
+        // socket stays bound until Kestrel takes it, so nothing else can take the port meanwhile.
+        // Bound last, once the settings are known to be valid: a bad config leaves no socket open.
+        ReservedListenSocket? reservation = null;
+        if (port == 0)
+        {
+            reservation = ReservedListenSocket.Bind(silo.Embedded ? System.Net.IPAddress.Loopback : silo.AdvertisedAddress);
+            port = reservation.Endpoint.Port;
         }
         return new ApiSettings(port, certificate, key, operatorHash) { Reservation = reservation };
     }

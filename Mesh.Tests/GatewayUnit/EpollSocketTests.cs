@@ -173,10 +173,6 @@ public sealed class EpollSocketTests
         Assert.Equal("pong"u8.ToArray(), buffer[..4]);
     }
 
-    /// <summary>
-    /// A byte read back, then a receive that finds the socket empty (it parks) given up: from here
-    /// the loop knows the socket is empty, so a wait parks until the next edge.
-    /// </summary>
     /// <summary>A receive with nothing on the socket waits, then gets exactly what the peer sends next.</summary>
     private static async Task AssertWaitingReceiveGetsAsync(Pair pair, byte[] buffer, byte[] sent)
     {
@@ -187,6 +183,10 @@ public sealed class EpollSocketTests
         Assert.Equal(sent, buffer[..sent.Length]);
     }
 
+    /// <summary>
+    /// A byte read back, then a receive that finds the socket empty (it parks) given up: from here
+    /// the loop knows the socket is empty, so a wait parks until the next edge.
+    /// </summary>
     private static async Task DrainAsync(Pair pair)
     {
         pair.Client.Send("a"u8);

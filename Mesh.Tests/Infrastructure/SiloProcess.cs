@@ -24,8 +24,8 @@ internal sealed class SiloProcess : IAsyncDisposable
         IDictionary<string, string>? env = null, int? siloPort = null, int? gatewayPort = null, int apiPort = 0, string? tlsDir = null)
     {
         // Orleans must be told its ports, so the ones picked here are free only when picked: another
-        // process can take one before the silo binds it. Picked ports get fresh ones and a second
-        // try; ports the caller gave (a restart on the same ports) fail as they are.
+        // process can take one before the silo binds it. Picked ports get fresh ones, up to three
+        // tries in all; ports the caller gave (a restart on the same ports) fail as they are.
         for (var attempt = 1; ; attempt++)
         {
             var sp = siloPort ?? FreePort.Next();
