@@ -36,6 +36,30 @@ internal sealed unsafe class EpollLoop
     [ThreadStatic]
     private static EpollLoop? t_current;
 
+    /// <summary>The sends parked during the batch this thread is dispatching; null outside a dispatch (and off a loop's thread).</summary>
+    [ThreadStatic]
+    private static List<IDeferredSend>? t_deferred;
+
+    /// <summary>
+    /// Whether sends made while a batch is dispatched wait for the batch's end (MESH_EPOLL_CORK=0 turns it off).
+    /// Sent as they come, the answers of one batch leave one at a time and wake their readers one
+    /// at a time (wrk and the app each wake per answer, with an IPI on another core); sent after the
+    /// batch, a reader that wakes finds all of its answers (HAProxy sends at the end of its loop too).
+    /// </summary>
+    private static readonly bool Cork = Environment.GetEnvironmentVariable("MESH_EPOLL_CORK") != "0";
+
+    /// <summary>
+    /// Parks a send until the end of the batch this thread is dispatching: true when it is parked
+    /// (the caller completes its awaiter from <see cref="IDeferredSend.SendDeferred"/>), false when
+    /// the caller should send now (not on a loop's thread, or between batches).
+    /// </summary>
+    public static bool TryDefer(IDeferredSend send)
+    {
+        if (t_deferred is not { } deferred) return false;
+        deferred.Add(send);
+        return true;
+    }
+
     /// <summary>
     /// A loop for a new socket: the caller's own when it runs on one (a connection to an app opened
     /// while serving a client stays on the client's thread), else round-robin over one per core.
@@ -102,10 +126,12 @@ internal sealed unsafe class EpollLoop
     {
         t_current = this;
         var events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * EpollNative.EventSize));
+        var deferred = new List<IDeferredSend>();
         while (true)
         {
             var n = EpollNative.Wait(_epfd, events, MaxEvents);
             if (n < 0) continue; // EINTR
+            if (Cork) t_deferred = deferred;
             for (var i = 0; i < n; i++)
             {
                 var token = EpollNative.DataAt(events, i);
@@ -124,6 +150,20 @@ internal sealed unsafe class EpollLoop
                     }
                 }
             }
+            // What the batch's completions sent goes out now; the continuations these sends run send at once.
+            t_deferred = null;
+            for (var i = 0; i < deferred.Count; i++)
+            {
+                try
+                {
+                    deferred[i].SendDeferred();
+                }
+                catch (Exception)
+                {
+                    // As above: the awaiter of the send has its failure.
+                }
+            }
+            deferred.Clear();
         }
     }
 }

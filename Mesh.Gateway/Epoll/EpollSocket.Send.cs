@@ -24,6 +24,8 @@ internal sealed partial class EpollSocket
             {
                 if (_closed) return ValueTask.FromException(new ObjectDisposedException(nameof(EpollSocket)));
                 if (!_writeReady) return ParkWrite(Op.Send, rest, cancellationToken);
+                // During a batch, the send waits for the batch's end (EpollLoop.Cork); its awaiter with it.
+                if (EpollLoop.TryDefer(this)) return ParkWrite(Op.Send, rest, cancellationToken);
                 seen = _writeEdges;
             }
             var n = Send(rest, out var offered);
@@ -73,6 +75,25 @@ internal sealed partial class EpollSocket
             else _write.SetException(new SocketException((int)EpollNative.ToSocketError(error)));
             return;
         }
+        SendParked(seen);
+    }
+
+    /// <summary>The send parked at the batch's end: made now, unless the socket filled meanwhile (then its EPOLLOUT edge makes it).</summary>
+    void IDeferredSend.SendDeferred()
+    {
+        uint seen;
+        lock (_gate)
+        {
+            if (_writeOp != Op.Send || !_writeReady) return;
+            _writeOp = Op.InFlight;
+            seen = _writeEdges;
+        }
+        SendParked(seen);
+    }
+
+    /// <summary>Sends the parked data (<see cref="Op.InFlight"/>), parks again on a full socket, completes the awaiter once all of it is out.</summary>
+    private void SendParked(uint seen)
+    {
         var rest = _writeData;
         while (!rest.IsEmpty)
         {

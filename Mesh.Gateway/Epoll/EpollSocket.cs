@@ -17,7 +17,7 @@ namespace Mesh.Gateway.Epoll;
 /// instead of making a system call that would fail with EAGAIN. An edge counter taken before
 /// each attempt keeps an edge that arrives during the attempt from being lost.
 /// </summary>
-internal sealed partial class EpollSocket : IValueTaskSource<int>, IDisposable
+internal sealed partial class EpollSocket : IValueTaskSource<int>, IDeferredSend, IDisposable
 {
     private const int MaxVectors = 64;
 

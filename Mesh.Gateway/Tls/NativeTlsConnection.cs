@@ -231,6 +231,7 @@ internal sealed partial class NativeTlsConnection : Stream
             byte* data;
             var length = (int)BIO_ctrl(_writeBio, BIO_CTRL_INFO, 0, (nint)(&data));
             if (length == 0) return default;
+            if (TryParkFlush(cancellationToken, out var parked)) return parked;
             var sent = _socket.Send(new ReadOnlySpan<byte>(data, length), SocketFlags.None, out var status);
             if (status is not (SocketError.Success or SocketError.WouldBlock)) throw new IOException($"send failed: {status}", new SocketException((int)status));
             if (status == SocketError.WouldBlock) sent = 0;
